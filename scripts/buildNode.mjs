@@ -1,0 +1,40 @@
+// Bundles the Node-side entry points (CLI, compute workers) into out/node with esbuild, so that
+// `mscale` and the worker threads run as plain JavaScript without a TypeScript loader.
+// Runs on `npm install` (prepare), before tests, and on demand from bin/mscale.mjs.
+import { build } from 'esbuild'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+/** Entry points: output name -> source file. Workers must be separate files for worker_threads. */
+export const NODE_ENTRIES = {
+  cli: 'src/main/cli/mscale.ts',
+  trainingWorker: 'src/main/compute/trainingWorker.ts',
+}
+
+export async function buildNode({ quiet = false } = {}) {
+  const entryPoints = Object.fromEntries(
+    Object.entries(NODE_ENTRIES)
+      .map(([name, file]) => [name, join(root, file)])
+      .filter(([, file]) => existsSync(file)),
+  )
+  await build({
+    entryPoints,
+    outdir: join(root, 'out/node'),
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: true,
+    // Native and optional packages stay external: they are resolved from node_modules at run time.
+    packages: 'external',
+    logLevel: quiet ? 'error' : 'warning',
+  })
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await buildNode()
+}
