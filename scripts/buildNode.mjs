@@ -11,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 /** Entry points: output name -> source file. Workers must be separate files for worker_threads. */
 export const NODE_ENTRIES = {
   cli: 'src/main/cli/mscale.ts',
-  trainingWorker: 'src/main/compute/trainingWorker.ts',
+  runWorker: 'src/main/compute/runWorker.ts',
 }
 
 export async function buildNode({ quiet = false } = {}) {

@@ -1,0 +1,72 @@
+import type { RunRecord } from '../runs/runRecord'
+
+/** The --json line of one run: the keys the README documents, plus the message when there is one. */
+export function runJsonLine(record: RunRecord, runDir: string) {
+  return {
+    id: record.experimentId,
+    runId: record.runId,
+    status: record.status,
+    message: record.message,
+    backend: record.backend?.name ?? null,
+    steps: record.steps?.completed ?? 0,
+    learningRate: record.learningRate?.value ?? null,
+    lambdaMax: record.learningRate?.lambdaMax ?? null,
+    runDir,
+    wallSeconds: record.timings?.totalSeconds ?? null,
+    snapshots: (record.metrics?.snapshots ?? []).map((s) => ({
+      t: s.t,
+      errorNorm: s.errorNorm,
+      highBandErrorNorm: s.highBandErrorNorm,
+      rel: { diffusion: s.rel.diffusion ?? null, ntk: s.rel.ntk ?? null },
+    })),
+  }
+}
+
+const percent = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '-' : `${(100 * value).toFixed(value < 0.1 ? 2 : 1)}%`)
+
+/**
+ * A short table a person can read: per snapshot, the error norm on the band and on its upper half
+ * relative to t = 0, and rel(t) of each model.
+ */
+export function formatRunTable(record: RunRecord): string {
+  const c = record.config
+  const lr = record.learningRate
+  const lines = [
+    `${record.experimentId}  [${record.status}]  scales {${c.network.scales.join(',')}}  m=${c.network.width}  N=${c.domain.samples}` +
+      (lr ? `  eta=${lr.value.toPrecision(3)}${lr.auto ? ' (auto)' : ''}  lambda_max=${lr.lambdaMax.toPrecision(4)}` : '') +
+      (record.steps ? `  steps=${record.steps.completed}` : '') +
+      (record.backend ? `  ${record.backend.name}` : '') +
+      (record.timings ? `  ${record.timings.totalSeconds.toFixed(1)} s` : ''),
+  ]
+  if (record.message) lines.push(`  ${record.message}`)
+  const snapshots = record.metrics?.snapshots ?? []
+  if (snapshots.length > 0) {
+    const band = c.analysis.band
+    const first = snapshots[0]
+    lines.push(`  ${'t'.padStart(8)}  ${`||Q||/||Q0|| on [0,${band}]`.padStart(24)}  ${`on [${band / 2},${band}]`.padStart(14)}  ${'rel diffusion'.padStart(14)}  ${'rel NTK'.padStart(10)}`)
+    for (const s of snapshots) {
+      lines.push(
+        `  ${s.t.toPrecision(3).padStart(8)}  ${percent(s.errorNorm / first.errorNorm).padStart(24)}  ${percent(s.highBandErrorNorm / first.highBandErrorNorm).padStart(14)}` +
+          `  ${percent(s.rel.diffusion).padStart(14)}  ${percent(s.rel.ntk).padStart(10)}`,
+      )
+    }
+  }
+  lines.push(`  run folder: runs/${record.runId}`)
+  return lines.join('\n') + '\n'
+}
+
+/**
+ * One line per run comparing the high-frequency error at the end: where spectral bias shows.
+ * Empty when fewer than two runs finished.
+ */
+export function formatSpectralBiasSummary(records: RunRecord[]): string {
+  const finished = records.filter((r) => (r.metrics?.snapshots.length ?? 0) > 1)
+  if (finished.length < 2) return ''
+  const lines = ['Spectral bias: error left on the upper half of the band at the final time (relative to t = 0)']
+  for (const r of finished) {
+    const s = r.metrics!.snapshots
+    const last = s[s.length - 1]
+    lines.push(`  ${r.experimentId.padEnd(20)} scales {${r.config.network.scales.join(',')}}`.padEnd(44) + `t=${last.t.toPrecision(3)}  high band ${percent(last.highBandErrorNorm / s[0].highBandErrorNorm).padStart(7)}  whole band ${percent(last.errorNorm / s[0].errorNorm).padStart(7)}`)
+  }
+  return lines.join('\n')
+}

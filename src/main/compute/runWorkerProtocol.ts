@@ -1,0 +1,15 @@
+import type { RunProgress } from '../../shared/api/workbenchApi'
+import type { ExecuteRunRequest } from '../runs/executeRun'
+import type { RunRecord } from '../runs/runRecord'
+
+/** Messages between the run service and a run worker thread (one run at a time per worker). */
+export type RunWorkerCommand = {
+  type: 'run'
+  request: ExecuteRunRequest
+  /** Int32Array view over it: element 0 set to 1 asks the run to stop at the next chunk of steps */
+  cancelFlag: SharedArrayBuffer
+}
+
+export type RunWorkerMessage =
+  | { type: 'progress'; runId: string; progress: Omit<RunProgress, 'runId' | 'experimentId'> }
+  | { type: 'finished'; runId: string; record: RunRecord }

@@ -1,0 +1,47 @@
+import type { BackendChoice, Experiment, TrainingBackend } from '../../shared/project/experimentTypes'
+import type { SnapshotMetrics } from '../../shared/study/spectralComparison'
+import type { RunStatus } from '../../shared/api/workbenchApi'
+
+export const RUN_FORMAT = 'mscale-workbench/run'
+export const RUN_VERSION = 1
+
+/** One backend the engine tried, in order, and why it was not used. */
+export interface BackendAttempt {
+  backend: string
+  ok: boolean
+  reason?: string
+}
+
+/** An array file of the run folder: numpy .npy, float64 unless stated. */
+export interface RunArrayEntry {
+  file: string
+  shape: number[]
+  description: string
+}
+
+/**
+ * run.json: everything a run is, written atomically at each status change. Metrics are small so
+ * that tables of many runs read run.json alone; arrays live in .npy files beside it.
+ */
+export interface RunRecord {
+  format: typeof RUN_FORMAT
+  version: typeof RUN_VERSION
+  runId: string
+  experimentId: string
+  status: RunStatus
+  message?: string
+  createdAt: string
+  startedAt?: string
+  finishedAt?: string
+  /** the experiment exactly as run, after defaults */
+  config: Experiment
+  requestedBackend: BackendChoice
+  backend?: { name: TrainingBackend; precision: 'float32' | 'float64'; attempts: BackendAttempt[] }
+  versions: Record<string, string>
+  seeds: { network: number; samples: number }
+  learningRate?: { value: number; auto: boolean; lambdaMax: number; largestStable: number }
+  steps?: { total: number; completed: number; snapshots: number[] }
+  timings?: { prepareSeconds: number; trainSeconds: number; analysisSeconds: number; totalSeconds: number; msPerStep: number }
+  metrics?: { initialLoss: number; finalLoss: number; snapshots: SnapshotMetrics[] }
+  arrays: Record<string, RunArrayEntry>
+}

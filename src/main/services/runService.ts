@@ -1,0 +1,204 @@
+import { createRequire } from 'node:module'
+import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import type { BackendChoice } from '../../shared/project/experimentTypes'
+import type { RunFinished, RunProgress, RunSummary } from '../../shared/api/workbenchApi'
+import { loadProject } from '../project/projectStore'
+import { createRunFolder, listRuns, writeRunRecord } from '../project/runStore'
+import type { RunWorkerCommand, RunWorkerMessage } from '../compute/runWorkerProtocol'
+import { findPackageRoot } from '../runs/packageRoot'
+import { RUN_FORMAT, RUN_VERSION, type RunRecord } from '../runs/runRecord'
+import { serviceError } from './serviceError'
+
+export interface RunServiceEvents {
+  progress(payload: RunProgress): void
+  finished(payload: RunFinished): void
+}
+
+export interface RunServiceOptions {
+  /** parallel runs; default: one per core (CPU engines are single-threaded per run) */
+  concurrency?: number
+  /** the bundled worker script; default out/node/runWorker.mjs in the package folder */
+  workerScript?: string
+  /** a cancelled run whose worker has not stopped after this long is stopped by force */
+  cancelGraceMs?: number
+  events: RunServiceEvents
+}
+
+interface Job {
+  record: RunRecord
+  projectDir: string
+  runDir: string
+  backend: BackendChoice
+  cancelFlag: SharedArrayBuffer
+  done: Promise<RunRecord>
+  resolve(record: RunRecord): void
+}
+
+interface Slot {
+  worker: Worker
+  job?: Job
+  /** slot 0 alone may load a native tfjs backend: tfjs-node fails in a second worker thread */
+  native: boolean
+}
+
+/**
+ * Runs experiments in a pool of worker threads, with a queue, progress and finished events,
+ * cancellation, and a run folder per run. One implementation serves the CLI, the Electron app and
+ * browser mode (ARCHITECTURE.md, One API, two transports).
+ */
+export class RunService {
+  private readonly slots: Slot[] = []
+  private readonly queue: Job[] = []
+  private readonly jobs = new Map<string, Job>()
+  private readonly workerScript: string
+  private readonly cancelGraceMs: number
+  private readonly nativeTfjsInstalled: boolean
+
+  constructor(private readonly options: RunServiceOptions) {
+    this.workerScript = options.workerScript ?? join(findPackageRoot(), 'out/node/runWorker.mjs')
+    this.cancelGraceMs = options.cancelGraceMs ?? 5000
+    this.nativeTfjsInstalled = isInstalled('@tensorflow/tfjs-node-gpu') || isInstalled('@tensorflow/tfjs-node')
+    const concurrency = Math.max(1, options.concurrency ?? availableParallelism())
+    for (let i = 0; i < concurrency; i++) this.slots.push(this.spawnSlot(i === 0))
+  }
+
+  /** Queues a run of one experiment of the project at projectDir; returns its id and folder at once. */
+  async start(args: { projectDir: string; experimentId: string; backend?: BackendChoice }): Promise<{ runId: string; runDir: string }> {
+    const loaded = await loadProject(args.projectDir)
+    if (!loaded.ok) throw serviceError('invalid-project', `the project at ${args.projectDir} is not valid`, { problems: loaded.problems })
+    const experiment = loaded.project.experiments.find((e) => e.id === args.experimentId)
+    if (!experiment) {
+      const known = loaded.project.experiments.map((e) => e.id).join(', ') || 'none'
+      throw serviceError('unknown-experiment', `no experiment "${args.experimentId}" in the project (experiments: ${known})`)
+    }
+    const backend = args.backend ?? experiment.training.backend
+    const { runId, runDir } = await createRunFolder(args.projectDir, experiment.id)
+    const record: RunRecord = {
+      format: RUN_FORMAT, version: RUN_VERSION, runId, experimentId: experiment.id, status: 'queued',
+      createdAt: new Date().toISOString(), config: experiment, requestedBackend: backend, versions: {},
+      seeds: { network: experiment.network.seed, samples: experiment.domain.seed }, arrays: {},
+    }
+    await writeRunRecord(runDir, record)
+    let resolve!: (record: RunRecord) => void
+    const done = new Promise<RunRecord>((r) => (resolve = r))
+    const job: Job = { record, projectDir: args.projectDir, runDir, backend, cancelFlag: new SharedArrayBuffer(4), done, resolve }
+    this.jobs.set(runId, job)
+    this.queue.push(job)
+    this.dispatch()
+    return { runId, runDir }
+  }
+
+  /** Asks a run to stop: a queued run is dropped, a running one stops at its next chunk of steps. */
+  async cancel(args: { runId: string }): Promise<void> {
+    const job = this.jobs.get(args.runId)
+    if (!job) throw serviceError('unknown-run', `no active run "${args.runId}"`)
+    const queued = this.queue.indexOf(job)
+    if (queued >= 0) {
+      this.queue.splice(queued, 1)
+      await this.finish(job, { ...job.record, status: 'cancelled', message: 'cancelled before it started', finishedAt: new Date().toISOString() })
+      return
+    }
+    Atomics.store(new Int32Array(job.cancelFlag), 0, 1)
+    setTimeout(() => {
+      const slot = this.slots.find((s) => s.job === job)
+      if (slot) this.replaceSlot(slot, { status: 'cancelled', message: `stopped by force: the run did not stop within ${this.cancelGraceMs / 1000} s` })
+    }, this.cancelGraceMs).unref()
+  }
+
+  /** Runs of a project from their run.json files (arrays are not read). */
+  async list(args: { projectDir: string }): Promise<RunSummary[]> {
+    const runs = await listRuns(args.projectDir)
+    return runs.map(({ runId, record }) => summarise(runId, record as RunRecord))
+  }
+
+  /** Resolves with the final record of a run started by this service. */
+  waitFor(runId: string): Promise<RunRecord> {
+    const job = this.jobs.get(runId)
+    if (!job) return Promise.reject(serviceError('unknown-run', `no active run "${runId}"`))
+    return job.done
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.slots.map((slot) => slot.worker.terminate()))
+  }
+
+  private dispatch(): void {
+    for (let index = 0; index < this.queue.length; index++) {
+      const job = this.queue[index]
+      const mayUseNative = job.backend === 'tfjs-node' || job.backend === 'tfjs-node-gpu' || (job.backend === 'auto' && this.nativeTfjsInstalled)
+      const slot = this.slots.find((s) => !s.job && (s.native || !mayUseNative))
+      if (!slot) continue
+      this.queue.splice(index--, 1)
+      slot.job = job
+      const command: RunWorkerCommand = {
+        type: 'run',
+        request: { projectDir: job.projectDir, runDir: job.runDir, record: job.record, backend: job.backend },
+        cancelFlag: job.cancelFlag,
+      }
+      slot.worker.postMessage(command)
+    }
+  }
+
+  private spawnSlot(native: boolean): Slot {
+    const slot: Slot = { worker: new Worker(this.workerScript), native }
+    slot.worker.on('message', (message: RunWorkerMessage) => this.onMessage(slot, message))
+    slot.worker.on('error', (error) => this.replaceSlot(slot, { status: 'failed', message: `the compute worker crashed: ${error.message}` }))
+    return slot
+  }
+
+  private onMessage(slot: Slot, message: RunWorkerMessage): void {
+    const job = slot.job
+    if (!job || job.record.runId !== message.runId) return
+    if (message.type === 'progress') {
+      this.options.events.progress({ runId: job.record.runId, experimentId: job.record.experimentId, ...message.progress })
+      return
+    }
+    slot.job = undefined
+    void this.finish(job, message.record).then(() => this.dispatch())
+  }
+
+  /** Ends a slot's current run with `outcome`, terminates its worker and starts a fresh one. */
+  private replaceSlot(slot: Slot, outcome: Pick<RunRecord, 'status' | 'message'>): void {
+    const index = this.slots.indexOf(slot)
+    if (index < 0) return
+    const job = slot.job
+    slot.job = undefined
+    void slot.worker.terminate()
+    this.slots[index] = this.spawnSlot(slot.native)
+    if (job) void this.finish(job, { ...job.record, ...outcome, finishedAt: new Date().toISOString() }, true).then(() => this.dispatch())
+    else this.dispatch()
+  }
+
+  private async finish(job: Job, record: RunRecord, writeRecord = false): Promise<void> {
+    if (!this.jobs.has(job.record.runId)) return
+    this.jobs.delete(job.record.runId)
+    if (writeRecord || record.status === 'cancelled') await writeRunRecord(job.runDir, record).catch(() => undefined)
+    this.options.events.finished({ runId: record.runId, experimentId: record.experimentId, status: record.status, message: record.message, runDir: job.runDir })
+    job.resolve(record)
+  }
+}
+
+function isInstalled(name: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(name)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function summarise(runId: string, record: RunRecord): RunSummary {
+  const snapshots = record.metrics?.snapshots
+  return {
+    runId,
+    experimentId: record.experimentId,
+    status: record.status,
+    backend: record.backend?.name,
+    startedAt: record.startedAt,
+    wallSeconds: record.timings?.totalSeconds,
+    finalErrorNorm: snapshots?.[snapshots.length - 1]?.errorNorm,
+    message: record.message,
+  }
+}
