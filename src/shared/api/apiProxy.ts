@@ -175,7 +175,7 @@ export function serveService<C extends AnyServiceContract>(
         const handler = handlers[method] as (args: unknown) => unknown
         return await handler.call(implementation, args)
       } catch (error) {
-        if (error instanceof ServiceError) throw error
+        if (ServiceError.isServiceError(error)) throw error
         options.onUnexpectedError?.(error, channel, method)
         throw new ServiceError(API_ERROR_CODES.internal, `${channel}.${method} failed: ${describeError(error)}`)
       }
@@ -277,7 +277,10 @@ export function createBridgeTransport(bridge: ApiBridge): ApiTransport {
 
 /** Reduces anything thrown to a serialisable ApiError (no stack). */
 export function toApiError(error: unknown): ApiError {
-  if (error instanceof ServiceError) return error.toApiError()
+  if (ServiceError.isServiceError(error)) {
+    const { code, message, details } = error
+    return details === undefined ? { code, message } : { code, message, details }
+  }
   return { code: API_ERROR_CODES.internal, message: describeError(error) }
 }
 

@@ -183,6 +183,15 @@ export class ServiceError extends Error {
       : { code: this.code, message: this.message, details: this.details }
   }
 
+  /**
+   * True for a ServiceError, including one built by another copy of this class (a second bundle)
+   * or a look-alike: an Error named "ServiceError" with a string code.
+   */
+  static isServiceError(error: unknown): error is ServiceError {
+    return error instanceof ServiceError
+      || (error instanceof Error && error.name === 'ServiceError' && typeof (error as { code?: unknown }).code === 'string')
+  }
+
   static fromApiError(error: ApiError): ServiceError {
     return new ServiceError(error.code, error.message, error.details)
   }

@@ -44,8 +44,8 @@ const ALLOWED_OPERATORS = new Set([
 const REFUSED_NODES: Record<string, { what: string; marker?: RegExp }> = {
   AssignmentNode: { what: 'assignments are not allowed', marker: /(?<![=!<>])=(?!=)/ },
   FunctionAssignmentNode: { what: 'function definitions are not allowed', marker: /(?<![=!<>])=(?!=)/ },
-  AccessorNode: { what: 'property and index access is not allowed', marker: /(?<=[A-Za-z0-9_$)\]]\s*)[.[](?!\d)/ },
-  IndexNode: { what: 'property and index access is not allowed', marker: /(?<=[A-Za-z0-9_$)\]]\s*)[.[](?!\d)/ },
+  AccessorNode: { what: 'property and index access is not allowed', marker: /(?<=[A-Za-z0-9_$)\]]\s*)(?:\.(?!\d)|\[)/ },
+  IndexNode: { what: 'property and index access is not allowed', marker: /(?<=[A-Za-z0-9_$)\]]\s*)(?:\.(?!\d)|\[)/ },
   ArrayNode: { what: 'matrices and lists are not allowed', marker: /\[/ },
   ObjectNode: { what: 'objects are not allowed', marker: /\{/ },
   RangeNode: { what: 'ranges are not allowed', marker: /:/ },
@@ -69,7 +69,8 @@ export type CompiledTarget = {
 
 export type TargetExpressionError = { ok: false; message: string; position?: number }
 
-interface Refusal { message: string; position?: number }
+/** structural: a refused kind of node (assignment, access...), reported before name problems */
+interface Refusal { message: string; position?: number; structural?: boolean }
 
 /**
  * Parses, checks and compiles a target expression in d = `dim` variables.
@@ -81,7 +82,8 @@ export function compileTargetExpression(expr: string, dim: 1 | 2): CompiledTarge
   }
   let root: MathNode
   try {
-    root = math.parse(expr)
+    // Trailing blanks or a final newline would otherwise parse as a second, empty statement.
+    root = math.parse(expr.trimEnd())
   } catch (error) {
     return syntaxError(expr, error)
   }
@@ -266,12 +268,14 @@ function checkTree(root: MathNode, expr: string, dim: 1 | 2): Refusal | undefine
         const refused = REFUSED_NODES[node.type]
         const found = refused?.marker ? expr.search(refused.marker) : -1
         const position = found >= 0 ? found : undefined
-        refusals.push({ message: `${refused?.what ?? `${node.type} is not allowed`}${at(expr, position)}`, position })
+        refusals.push({ message: `${refused?.what ?? `${node.type} is not allowed`}${at(expr, position)}`, position, structural: true })
       }
     }
   })
   if (refusals.length === 0) return undefined
-  // Report the problem that comes first in the text; ones without a position come last.
-  refusals.sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity))
-  return refusals[0]
+  // Report a refused construct before the names inside it ("a = 1" is an assignment, not an
+  // unknown name), then the problem that comes first in the text; ones without a position last.
+  refusals.sort((a, b) => Number(!a.structural) - Number(!b.structural) || (a.position ?? Infinity) - (b.position ?? Infinity))
+  const { message, position } = refusals[0]
+  return { message, position }
 }
