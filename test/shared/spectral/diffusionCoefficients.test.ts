@@ -329,11 +329,12 @@ describe('diffusionCoefficients: special cases of spec section 4', () => {
 
   it('more scales widen the support of the coefficients', () => {
     // Spec section 4: group j reaches |xi| ~ alpha_j sigma_w / (2 pi). At xi = 1 the single-scale
-    // R_im is below 1e-8 of its peak (exp(-2 pi^2)), while scale 8 keeps it above 0.1 of its own peak.
+    // R_im is exp(-2 pi^2) ~ 2.7e-9 of its peak; with scales 1, 2, 4, 8 (amplitude "none") it is
+    // sum alpha^-1 exp(-2 pi^2 / alpha^2) / sum alpha^-1 ~ 0.09 of its peak.
     const one = diffusionCoefficients(setupOf({ scales: [1], trained: ['a'] }), Float64Array.of(0, 1))
     const many = diffusionCoefficients(setupOf({ scales: [1, 2, 4, 8], trained: ['a'] }), Float64Array.of(0, 1))
     expect(one.Rim[1] / one.Rim[0]).toBeLessThan(1e-8)
-    expect(many.Rim[1] / many.Rim[0]).toBeGreaterThan(0.1)
+    expect(many.Rim[1] / many.Rim[0]).toBeGreaterThan(0.05)
   })
 
   it('writes into out and refuses wrong lengths with a readable message', () => {
