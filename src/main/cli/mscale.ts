@@ -1,5 +1,6 @@
 // The `mscale` command line: runs, coefficients and validation over the same services as the app.
 import { coefficientsCommand, COEFFICIENTS_USAGE } from './coefficientsCommand'
+import { exampleCommand, EXAMPLE_USAGE } from './exampleCommand'
 import { UsageError } from './commandLine'
 import { runCommand, RUN_USAGE } from './runCommand'
 import { validateCommand, VALIDATE_USAGE } from './validateCommand'
@@ -7,6 +8,8 @@ import { validateCommand, VALIDATE_USAGE } from './validateCommand'
 const USAGE = `mscale: the MscaleDNN Spectral Workbench on the command line
 
 ${RUN_USAGE}
+
+${EXAMPLE_USAGE}
 
 ${COEFFICIENTS_USAGE}
 
@@ -38,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return runCommand(rest, { print, status: createStatus() })
+    case 'example':
+      return exampleCommand(rest, { print, status: createStatus() })
     case 'coefficients':
       return coefficientsCommand(rest, print)
     case 'validate':
@@ -49,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
       print(USAGE)
       return command === undefined ? 2 : 0
     default:
-      throw new UsageError(`unknown command "${command}"; commands: run, coefficients, validate, help`)
+      throw new UsageError(`unknown command "${command}"; commands: run, example, coefficients, validate, help`)
   }
 }
 

@@ -19,13 +19,22 @@ export interface CommandIo {
   status(text: string): void
 }
 
+/** Options shared by `mscale run` and `mscale example`. */
+export const RUN_OPTIONS = {
+  experiment: { type: 'string' }, backend: { type: 'string' }, jobs: { type: 'string' }, json: { type: 'boolean' },
+} as const
+
+export type RunOptionValues = { experiment?: string; backend?: string; jobs?: string; json?: boolean }
+
 /** mscale run: exit 0 when every run finished, 1 when any failed, diverged or was cancelled. */
 export async function runCommand(args: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseCommandLine(args, {
-    experiment: { type: 'string' }, backend: { type: 'string' }, jobs: { type: 'string' }, json: { type: 'boolean' },
-  }, 'run')
+  const { values, positionals } = parseCommandLine(args, RUN_OPTIONS, 'run')
   if (positionals.length !== 1) throw new UsageError('run: expected exactly one argument, the project folder')
-  const projectDir = resolve(positionals[0])
+  return runProject(resolve(positionals[0]), values, io)
+}
+
+/** Runs the selected experiments of a project and prints their tables or JSON lines. */
+export async function runProject(projectDir: string, values: RunOptionValues, io: CommandIo): Promise<number> {
   const backend = values.backend as BackendChoice | undefined
   if (backend !== undefined && backend !== 'auto' && !(TRAINING_BACKENDS as readonly string[]).includes(backend)) {
     throw new UsageError(`--backend: expected auto or one of ${TRAINING_BACKENDS.join(', ')} (got "${backend}")`)

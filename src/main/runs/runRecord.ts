@@ -1,16 +1,10 @@
 import type { BackendChoice, Experiment, TrainingBackend } from '../../shared/project/experimentTypes'
 import type { SnapshotMetrics } from '../../shared/study/spectralComparison'
 import type { RunStatus } from '../../shared/api/workbenchApi'
+import type { BackendAttempt } from '../../shared/network/trainingEngine'
 
 export const RUN_FORMAT = 'mscale-workbench/run'
 export const RUN_VERSION = 1
-
-/** One backend the engine tried, in order, and why it was not used. */
-export interface BackendAttempt {
-  backend: string
-  ok: boolean
-  reason?: string
-}
 
 /** An array file of the run folder: numpy .npy, float64 unless stated. */
 export interface RunArrayEntry {

@@ -9,7 +9,7 @@ import { createRunFolder, listRuns, writeRunRecord } from '../project/runStore'
 import type { RunWorkerCommand, RunWorkerMessage } from '../compute/runWorkerProtocol'
 import { findPackageRoot } from '../runs/packageRoot'
 import { RUN_FORMAT, RUN_VERSION, type RunRecord } from '../runs/runRecord'
-import { serviceError } from './serviceError'
+import { ServiceError } from '../../shared/api/serviceContract'
 
 export interface RunServiceEvents {
   progress(payload: RunProgress): void
@@ -37,7 +37,8 @@ interface Job {
 }
 
 interface Slot {
-  worker: Worker
+  /** started on the slot's first run, so that an idle service holds no threads */
+  worker?: Worker
   job?: Job
   /** slot 0 alone may load a native tfjs backend: tfjs-node fails in a second worker thread */
   native: boolean
@@ -61,17 +62,17 @@ export class RunService {
     this.cancelGraceMs = options.cancelGraceMs ?? 5000
     this.nativeTfjsInstalled = isInstalled('@tensorflow/tfjs-node-gpu') || isInstalled('@tensorflow/tfjs-node')
     const concurrency = Math.max(1, options.concurrency ?? availableParallelism())
-    for (let i = 0; i < concurrency; i++) this.slots.push(this.spawnSlot(i === 0))
+    for (let i = 0; i < concurrency; i++) this.slots.push({ native: i === 0 })
   }
 
   /** Queues a run of one experiment of the project at projectDir; returns its id and folder at once. */
   async start(args: { projectDir: string; experimentId: string; backend?: BackendChoice }): Promise<{ runId: string; runDir: string }> {
     const loaded = await loadProject(args.projectDir)
-    if (!loaded.ok) throw serviceError('invalid-project', `the project at ${args.projectDir} is not valid`, { problems: loaded.problems })
+    if (!loaded.ok) throw new ServiceError('invalid-project', `the project at ${args.projectDir} is not valid`, { problems: loaded.problems })
     const experiment = loaded.project.experiments.find((e) => e.id === args.experimentId)
     if (!experiment) {
       const known = loaded.project.experiments.map((e) => e.id).join(', ') || 'none'
-      throw serviceError('unknown-experiment', `no experiment "${args.experimentId}" in the project (experiments: ${known})`)
+      throw new ServiceError('unknown-experiment', `no experiment "${args.experimentId}" in the project (experiments: ${known})`)
     }
     const backend = args.backend ?? experiment.training.backend
     const { runId, runDir } = await createRunFolder(args.projectDir, experiment.id)
@@ -93,7 +94,7 @@ export class RunService {
   /** Asks a run to stop: a queued run is dropped, a running one stops at its next chunk of steps. */
   async cancel(args: { runId: string }): Promise<void> {
     const job = this.jobs.get(args.runId)
-    if (!job) throw serviceError('unknown-run', `no active run "${args.runId}"`)
+    if (!job) throw new ServiceError('unknown-run', `no active run "${args.runId}"`)
     const queued = this.queue.indexOf(job)
     if (queued >= 0) {
       this.queue.splice(queued, 1)
@@ -103,7 +104,7 @@ export class RunService {
     Atomics.store(new Int32Array(job.cancelFlag), 0, 1)
     setTimeout(() => {
       const slot = this.slots.find((s) => s.job === job)
-      if (slot) this.replaceSlot(slot, { status: 'cancelled', message: `stopped by force: the run did not stop within ${this.cancelGraceMs / 1000} s` })
+      if (slot) this.replaceWorker(slot, { status: 'cancelled', message: `stopped by force: the run did not stop within ${this.cancelGraceMs / 1000} s` })
     }, this.cancelGraceMs).unref()
   }
 
@@ -116,12 +117,12 @@ export class RunService {
   /** Resolves with the final record of a run started by this service. */
   waitFor(runId: string): Promise<RunRecord> {
     const job = this.jobs.get(runId)
-    if (!job) return Promise.reject(serviceError('unknown-run', `no active run "${runId}"`))
+    if (!job) return Promise.reject(new ServiceError('unknown-run', `no active run "${runId}"`))
     return job.done
   }
 
   async dispose(): Promise<void> {
-    await Promise.all(this.slots.map((slot) => slot.worker.terminate()))
+    await Promise.all(this.slots.map((slot) => slot.worker?.terminate()))
   }
 
   private dispatch(): void {
@@ -137,15 +138,16 @@ export class RunService {
         request: { projectDir: job.projectDir, runDir: job.runDir, record: job.record, backend: job.backend },
         cancelFlag: job.cancelFlag,
       }
+      slot.worker ??= this.spawnWorker(slot)
       slot.worker.postMessage(command)
     }
   }
 
-  private spawnSlot(native: boolean): Slot {
-    const slot: Slot = { worker: new Worker(this.workerScript), native }
-    slot.worker.on('message', (message: RunWorkerMessage) => this.onMessage(slot, message))
-    slot.worker.on('error', (error) => this.replaceSlot(slot, { status: 'failed', message: `the compute worker crashed: ${error.message}` }))
-    return slot
+  private spawnWorker(slot: Slot): Worker {
+    const worker = new Worker(this.workerScript)
+    worker.on('message', (message: RunWorkerMessage) => this.onMessage(slot, message))
+    worker.on('error', (error) => this.replaceWorker(slot, { status: 'failed', message: `the compute worker crashed: ${error.message}` }))
+    return worker
   }
 
   private onMessage(slot: Slot, message: RunWorkerMessage): void {
@@ -159,14 +161,12 @@ export class RunService {
     void this.finish(job, message.record).then(() => this.dispatch())
   }
 
-  /** Ends a slot's current run with `outcome`, terminates its worker and starts a fresh one. */
-  private replaceSlot(slot: Slot, outcome: Pick<RunRecord, 'status' | 'message'>): void {
-    const index = this.slots.indexOf(slot)
-    if (index < 0) return
+  /** Ends a slot's current run with `outcome` and terminates its worker; the next run starts a fresh one. */
+  private replaceWorker(slot: Slot, outcome: Pick<RunRecord, 'status' | 'message'>): void {
     const job = slot.job
     slot.job = undefined
-    void slot.worker.terminate()
-    this.slots[index] = this.spawnSlot(slot.native)
+    void slot.worker?.terminate()
+    slot.worker = undefined
     if (job) void this.finish(job, { ...job.record, ...outcome, finishedAt: new Date().toISOString() }, true).then(() => this.dispatch())
     else this.dispatch()
   }

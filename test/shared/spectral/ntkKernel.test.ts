@@ -247,7 +247,7 @@ describe('ntkKernelMatrix', () => {
 
   it('adds the contributions of the trained parameters; b without bias adds nothing', () => {
     // Sums of the same floating-point terms in a different order: 1e-13 relative to the largest entry.
-    const dim = 2
+    const dim = 2 as const
     const normal = normalSource(11)
     const count = 25
     const points = new Float64Array(count * dim)

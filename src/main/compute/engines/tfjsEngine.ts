@@ -1,4 +1,4 @@
-import type { Tensor2D, Variable } from '@tensorflow/tfjs'
+import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs'
 import type { NetworkSpec } from '../../../shared/project/experimentTypes'
 import type { NetworkParameters } from '../../../shared/network/initialParameters'
 import type { ParameterValues, TrainingEngine, TrainingProblem } from '../../../shared/network/trainingEngine'
@@ -96,9 +96,9 @@ class TfjsTrainer implements TrainingEngine {
     for (let s = 0; s < count; s++) {
       tf.tidy(() => {
         const eta = tf.scalar(learningRate)
-        let gradA: Tensor2D | undefined
-        let gradB: Tensor2D | undefined
-        let gradW: Tensor2D | undefined
+        let gradA: Tensor | undefined
+        let gradB: Tensor | undefined
+        let gradW: Tensor | undefined
         const vRow = this.amplitudeRow.mul(this.a.transpose()) as Tensor2D // 1 x m
         for (const block of this.blocks) {
           const z = this.preActivation(block.x)
@@ -111,7 +111,7 @@ class TfjsTrainer implements TrainingEngine {
           if (this.trained.b || this.trained.w) {
             const slope = this.sigmaPrime(z).mul(rho) as Tensor2D // rows x m
             if (this.trained.b) {
-              const part = slope.sum(0, true) as Tensor2D // 1 x m
+              const part = slope.sum(0, true) // 1 x m
               gradB = gradB ? gradB.add(part) : part
             }
             if (this.trained.w) {
