@@ -17,12 +17,21 @@ import { CONTENT_SECURITY_POLICY_META } from './src/main/electron/contentSecurit
 // when it bundles the config.
 const root = fileURLToPath(new URL('.', import.meta.url))
 
+const CSP_PLACEHOLDER = '%WORKBENCH_CONTENT_SECURITY_POLICY%'
+
+/** Fills index.html's CSP meta tag (first in <head>, so it governs every script after it). */
 function contentSecurityPolicyMetaTag(): Plugin {
   return {
     name: 'workbench:content-security-policy',
-    transformIndexHtml: () => [
-      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY_META }, injectTo: 'head-prepend' },
-    ],
+    transformIndexHtml: {
+      order: 'pre',
+      handler(html) {
+        if (!html.includes(CSP_PLACEHOLDER)) {
+          throw new Error(`index.html lacks the Content-Security-Policy meta tag with ${CSP_PLACEHOLDER}.`)
+        }
+        return html.replaceAll(CSP_PLACEHOLDER, CONTENT_SECURITY_POLICY_META)
+      },
+    },
   }
 }
 

@@ -8,7 +8,7 @@
  * Runs sandboxed (webPreferences.sandbox: true), so it is bundled to one CommonJS file that
  * requires nothing but 'electron'.
  */
-import { contextBridge, ipcRenderer, type IpcRenderer, type IpcRendererEvent } from 'electron'
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { errorResponse, ipcChannelNames, type ApiBridge } from '../shared/api/apiProxy'
 import {
   API_ERROR_CODES,
@@ -26,9 +26,16 @@ export const BRIDGE_GLOBAL_NAME = 'workbench'
 
 type Listener = (payload: unknown) => void
 
-/** Builds the bridge over an ipcRenderer (a fake one in tests). */
+/** The part of ipcRenderer the bridge uses (a fake one in tests). */
+export interface PreloadIpc {
+  invoke(channel: string, message: unknown): Promise<unknown>
+  on(channel: string, listener: (event: IpcRendererEvent, message: unknown) => void): unknown
+  removeListener(channel: string, listener: (event: IpcRendererEvent, message: unknown) => void): unknown
+}
+
+/** Builds the bridge over an ipcRenderer. */
 export function createPreloadBridge(
-  ipc: Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>,
+  ipc: PreloadIpc,
   contracts: readonly AnyServiceContract[] = WORKBENCH_CONTRACTS,
 ): ApiBridge {
   const byChannel = new Map(contracts.map((contract) => [contract.name, contract]))

@@ -300,10 +300,10 @@ export function parseProject(raw: unknown): ParseProjectResult {
       project[key] = key === 'format' ? PROJECT_FORMAT : PROJECT_VERSION
     } else if (key === 'experiments') {
       project.experiments = validateExperimentList(value, problems, warnings, experiments)
-    } else if (PROJECT_SCHEMA.kind === 'object' && Object.hasOwn(PROJECT_SCHEMA.fields, key)) {
-      project[key] = validateField(PROJECT_SCHEMA.fields[key], value, `$.${key}`, key, { problems, warnings, invalid })
+    } else if (Object.hasOwn(fieldsOf(PROJECT_SCHEMA), key)) {
+      project[key] = validateField(fieldsOf(PROJECT_SCHEMA)[key], value, `$.${key}`, key, { problems, warnings, invalid })
     } else {
-      project[key] = value
+      setOwn(project, key, value)
       warnings.push(unknownFieldWarning(joinPath('$', key), key, ['format', 'version', 'experiments', ...Object.keys(fieldsOf(PROJECT_SCHEMA))]))
     }
   }
@@ -438,7 +438,7 @@ function validateField(field: FieldSchema, value: unknown, path: string, relativ
       return context.problems.length === before ? [...value] : undefined
     }
     case 'object': {
-      if (!isPlainObject(value)) return fail(`must be an object${describeObjectFields(field)}${got}`)
+      if (!isPlainObject(value)) return fail(`must be an object${describeObjectFields(field)} (got ${describeType(value)})`)
       // An object is returned even when some of its fields failed (they keep their raw value and
       // are marked invalid), so that cross-field rules can still check the valid ones.
       const result: RawObject = {}
@@ -449,7 +449,7 @@ function validateField(field: FieldSchema, value: unknown, path: string, relativ
           const checked = validateField(field.fields[key], child, childPath, joinRelative(relative, key), context)
           result[key] = checked === undefined ? child : checked
         } else {
-          result[key] = child
+          setOwn(result, key, child)
           context.warnings.push(unknownFieldWarning(childPath, key, Object.keys(field.fields)))
         }
       }
@@ -560,6 +560,14 @@ function show(value: unknown): string {
   if (typeof value === 'number') return String(value)
   const text = JSON.stringify(value) ?? String(value)
   return text.length > 60 ? `${text.slice(0, 57)}...` : text
+}
+
+/**
+ * Sets an own property, even one named "__proto__" (which JSON.parse creates as an own key but
+ * plain assignment would turn into a prototype change, losing the field).
+ */
+function setOwn(target: RawObject, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
 }
 
 /** $.a.b, or $["odd key"] for keys that are not identifiers */

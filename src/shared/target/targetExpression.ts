@@ -69,7 +69,7 @@ export type CompiledTarget = {
 
 export type TargetExpressionError = { ok: false; message: string; position?: number }
 
-/** structural: a refused kind of node (assignment, access...), reported before name problems */
+/** structural: a refused construct (assignment, access, unknown call...), reported before name problems */
 interface Refusal { message: string; position?: number; structural?: boolean }
 
 /**
@@ -244,6 +244,7 @@ function checkTree(root: MathNode, expr: string, dim: 1 | 2): Refusal | undefine
           refusals.push({
             message: `unknown function '${name}'${at(expr, position)}; allowed: ${Object.keys(TARGET_FUNCTIONS).join(', ')}`,
             position,
+            structural: true,
           })
         } else if (args.length < arity[0] || args.length > arity[1]) {
           const expected = arity[0] === arity[1] ? `${arity[0]}` : arity[1] === Infinity ? `at least ${arity[0]}` : `${arity[0]} or ${arity[1]}`

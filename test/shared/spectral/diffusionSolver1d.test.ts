@@ -9,12 +9,6 @@ function sample(xi: Float64Array, f: (x: number) => number): Float64Array {
   return xi.map(f)
 }
 
-function maxAbs(values: ArrayLike<number>): number {
-  let m = 0
-  for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]))
-  return m
-}
-
 /** A variable-coefficient problem shaped like the model's coefficients (decaying Gaussians). */
 const XI_MAX = 3
 const variableDiffusion = (x: number) => 0.05 + 0.3 * Math.exp(-(x * x) / 2)

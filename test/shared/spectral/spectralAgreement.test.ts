@@ -5,9 +5,9 @@ const grid = (xiMax: number, count: number) => Float64Array.from({ length: count
 
 describe('bandNorm', () => {
   it('approximates the L2 norm on [0, band] at second order', () => {
-    // integral_0^2.5 sin^2(2 pi xi) dxi = 1.25 exactly (2.5 holds five whole periods); the
-    // trapezoid rule on a periodic integrand over whole periods is exact up to rounding, so use a
-    // non-periodic one as well: integral_0^2.5 exp(-2 xi) dxi = (1 - exp(-5)) / 2.
+    // integral_0^2.5 sin^2(2 pi xi) dxi = 1.25: the integrand has period 0.5 and 2.5 holds five
+    // whole periods, on which the trapezoid rule is exact up to rounding (1e-12). A non-periodic
+    // integrand shows the rule's own error: integral_0^2.5 exp(-2 xi) dxi = (1 - exp(-5)) / 2.
     const xi = grid(4, 801) // spacing 0.005; 2.5 is node 500 up to rounding
     const sine = xi.map((x) => Math.sin(2 * Math.PI * x))
     expect(Math.abs(bandNorm(sine, xi, 2.5) ** 2 - 1.25)).toBeLessThan(1e-12)

@@ -118,7 +118,19 @@ async function activate(tf: TfjsModule, backend: TfjsBackend): Promise<void> {
   const ok = await tf.setBackend(name)
   if (!ok) throw new Error(`tf.setBackend("${name}") failed to initialise the backend`)
   await tf.ready()
+  if (backend === 'tfjs-node-gpu') checkUsesGpu(tf)
   checkComputes(tf, backend)
+}
+
+/**
+ * tfjs-node's backend reports whether it is the GPU build (isGPUPackage) and whether TensorFlow
+ * found a CUDA device (isUsingGpuDevice); without one, libtensorflow silently runs on the CPU, and
+ * "tfjs-node-gpu" would be a misleading name for what runs.
+ */
+function checkUsesGpu(tf: TfjsModule): void {
+  const native = tf.backend() as { isGPUPackage?: boolean; isUsingGpuDevice?: boolean }
+  if (native.isGPUPackage === false) throw new Error('the "tensorflow" backend of this process is the CPU build of libtensorflow (@tensorflow/tfjs-node was loaded first)')
+  if (native.isUsingGpuDevice === false) throw new Error('@tensorflow/tfjs-node-gpu loaded, but TensorFlow found no usable CUDA GPU (check the driver, CUDA 11.2 and cuDNN 8.1 libraries on the library path)')
 }
 
 /** Runs sin(0.5) on the active backend: a backend that initialises but cannot compute is refused. */

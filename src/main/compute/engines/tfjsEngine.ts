@@ -25,15 +25,25 @@ const MAX_BLOCK_ELEMENTS = 1 << 22
 
 type Activation = NetworkSpec['activation']
 
+export interface TfjsTrainerOptions {
+  /** bound on the rows x m intermediates, in elements (default MAX_BLOCK_ELEMENTS; tests make it small to exercise blocking) */
+  maxBlockElements?: number
+}
+
+/**
+ * Creates a tfjs engine on the active backend of `tf` (loaded by loadTfjsBackend) with float32
+ * copies of `params`; the caller's arrays are not modified.
+ */
 export async function createTfjsTrainer(
   tf: TfjsModule,
   backend: TfjsBackend,
   problem: TrainingProblem,
   network: NetworkSpec,
   params: NetworkParameters,
+  options: TfjsTrainerOptions = {},
 ): Promise<TrainingEngine> {
   await tf.ready()
-  return new TfjsTrainer(tf, backend, problem, network, params)
+  return new TfjsTrainer(tf, backend, problem, network, params, options.maxBlockElements ?? MAX_BLOCK_ELEMENTS)
 }
 
 /** One row block of the samples: X (rows x d), q and g (rows x 1). */
@@ -63,6 +73,7 @@ class TfjsTrainer implements TrainingEngine {
     problem: TrainingProblem,
     private readonly network: NetworkSpec,
     params: NetworkParameters,
+    maxBlockElements: number,
   ) {
     const m = params.width
     const d = problem.dim
@@ -71,7 +82,7 @@ class TfjsTrainer implements TrainingEngine {
     this.sampleCount = n
     this.trained = trainedMask(network)
     this.hasBias = network.bias
-    const rowsPerBlock = Math.max(1, Math.floor(MAX_BLOCK_ELEMENTS / m))
+    const rowsPerBlock = Math.max(1, Math.floor(maxBlockElements / m))
     this.blocks = []
     for (let start = 0; start < n; start += rowsPerBlock) {
       const end = Math.min(n, start + rowsPerBlock)

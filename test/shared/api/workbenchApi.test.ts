@@ -1,0 +1,111 @@
+// The workbench contracts wired by serveWorkbenchServices, over the in-process transport, with
+// small fake services defined here (the real ones are tested in test/main/services).
+import { describe, expect, it } from 'vitest'
+import { createServiceClient, createServiceEventEmitter } from '../../../src/shared/api/apiProxy'
+import { ServiceError } from '../../../src/shared/api/serviceContract'
+import {
+  ANALYSIS_SERVICE,
+  INVALID_PROJECT_ERROR,
+  PROJECT_SERVICE,
+  RUN_SERVICE,
+  serveWorkbenchServices,
+  SHELL_COMMANDS,
+  SHELL_SERVICE,
+  WORKBENCH_CONTRACTS,
+  type RunFinished,
+  type RunProgress,
+  type WorkbenchServices,
+} from '../../../src/shared/api/workbenchApi'
+import { PROJECT_FORMAT, PROJECT_VERSION, type Project } from '../../../src/shared/project/experimentTypes'
+import { createInProcessTransport } from '../../../src/main/api/inProcessTransport'
+
+const EMPTY_PROJECT: Project = { format: PROJECT_FORMAT, version: PROJECT_VERSION, name: 'empty study', experiments: [] }
+
+function createFakeServices(): WorkbenchServices {
+  const runEvents = createServiceEventEmitter(RUN_SERVICE)
+  return {
+    project: {
+      open(dir) {
+        if (dir !== '/good') {
+          throw new ServiceError(INVALID_PROJECT_ERROR, `${dir} is not a valid project (1 problem)`, {
+            problems: [{ path: 'experiments[0].network.scales[1]', message: 'must be a positive number, got -2' }],
+          })
+        }
+        return { dir, project: EMPTY_PROJECT, warnings: [] }
+      },
+      validate: () => ({ ok: true, problems: [], warnings: [] }),
+      save: () => undefined,
+    },
+    run: {
+      start({ experimentId }) {
+        const runId = `${experimentId}-1`
+        runEvents.emit('progress', { runId, experimentId, phase: 'training', step: 10, totalSteps: 100, time: 0.1, loss: 0.5, etaSeconds: 9 })
+        runEvents.emit('finished', { runId, experimentId, status: 'done', runDir: `/good/runs/${runId}` })
+        return { runId, runDir: `/good/runs/${runId}` }
+      },
+      cancel: () => undefined,
+      list: () => [{ runId: 'a-1', experimentId: 'a', status: 'done', backend: 'cpu', wallSeconds: 1.5 }],
+    },
+    analysis: {
+      coefficients: ({ xi }) => ({ xi, Rre: xi.map(() => 1), Rim: xi.map(() => 0), Dre: xi.map(() => 2), Dim: xi.map(() => 0) }),
+    },
+    runEvents,
+  }
+}
+
+const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
+
+describe('workbench contracts', () => {
+  it('names each service once, with the requests and events of the API', () => {
+    expect(WORKBENCH_CONTRACTS.map((contract) => contract.name)).toEqual(['project', 'run', 'analysis', 'shell'])
+    expect(Object.keys(PROJECT_SERVICE.requests)).toEqual(['open', 'validate', 'save'])
+    expect(Object.keys(RUN_SERVICE.requests)).toEqual(['start', 'cancel', 'list'])
+    expect(Object.keys(RUN_SERVICE.events)).toEqual(['progress', 'finished'])
+    expect(Object.keys(ANALYSIS_SERVICE.requests)).toEqual(['coefficients'])
+    expect(Object.keys(SHELL_SERVICE.events)).toEqual(['command'])
+  })
+
+  it('reports an invalid project as code invalid-project with every problem and its JSON path', async () => {
+    const transport = createInProcessTransport(serveWorkbenchServices(createFakeServices()))
+    const project = createServiceClient(PROJECT_SERVICE, transport)
+    expect(await project.open('/good')).toEqual({ dir: '/good', project: EMPTY_PROJECT, warnings: [] })
+    await expect(project.open('/bad')).rejects.toMatchObject({
+      code: INVALID_PROJECT_ERROR,
+      details: { problems: [{ path: 'experiments[0].network.scales[1]', message: 'must be a positive number, got -2' }] },
+    })
+  })
+
+  it('delivers run progress and finished events through the run events source', async () => {
+    const transport = createInProcessTransport(serveWorkbenchServices(createFakeServices()))
+    const run = createServiceClient(RUN_SERVICE, transport)
+    const progress: RunProgress[] = []
+    const finished: RunFinished[] = []
+    run.on('progress', (payload) => progress.push(payload))
+    run.on('finished', (payload) => finished.push(payload))
+    expect(await run.start({ projectDir: '/good', experimentId: 'a' })).toEqual({ runId: 'a-1', runDir: '/good/runs/a-1' })
+    await settle()
+    expect(progress).toEqual([{ runId: 'a-1', experimentId: 'a', phase: 'training', step: 10, totalSteps: 100, time: 0.1, loss: 0.5, etaSeconds: 9 }])
+    expect(finished).toEqual([{ runId: 'a-1', experimentId: 'a', status: 'done', runDir: '/good/runs/a-1' }])
+    expect(await run.list({ projectDir: '/good' })).toHaveLength(1)
+  })
+
+  it('serves the shell only when the shell gives its events, and carries its commands', async () => {
+    const withoutShell = createInProcessTransport(serveWorkbenchServices(createFakeServices()))
+    expect(() => createServiceClient(SHELL_SERVICE, withoutShell).on('command', () => undefined)).toThrow(/No service is served on channel "shell"/)
+
+    const shellEvents = createServiceEventEmitter(SHELL_SERVICE)
+    const transport = createInProcessTransport(serveWorkbenchServices(createFakeServices(), shellEvents))
+    const commands: string[] = []
+    createServiceClient(SHELL_SERVICE, transport).on('command', ({ command }) => commands.push(command))
+    for (const command of SHELL_COMMANDS) shellEvents.emit('command', { command })
+    await settle()
+    expect(commands).toEqual([...SHELL_COMMANDS])
+  })
+
+  it('returns analysis coefficients as plain arrays', async () => {
+    const transport = createInProcessTransport(serveWorkbenchServices(createFakeServices()))
+    const analysis = createServiceClient(ANALYSIS_SERVICE, transport)
+    const setup = { dim: 1 as const, scales: [1], groupWeights: [1], amplitude: 'none' as const, bias: true, trained: ['a' as const], sigmaA: 1, sigmaW: 1, sigmaB: 1 }
+    expect(await analysis.coefficients({ setup, xi: [0, 0.5] })).toEqual({ xi: [0, 0.5], Rre: [1, 1], Rim: [0, 0], Dre: [2, 2], Dim: [0, 0] })
+  })
+})
