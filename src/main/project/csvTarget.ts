@@ -39,17 +39,29 @@ export type CsvTargetResult = { ok: true; target: CsvTarget } | { ok: false; mes
  */
 export const RANGE_TOLERANCE = 1e-9
 
-/** Reads and parses a CSV target file; errors name the file and the line. */
-export async function loadCsvTarget(path: string, dim: 1 | 2): Promise<CsvTargetResult> {
+/** Why a CSV target cannot be used; the message names the file and, where known, the line. */
+export class CsvTargetError extends Error {
+  constructor(readonly path: string, readonly reason: string, readonly line?: number) {
+    super(`${path}${line ? `:${line}` : ''}: ${reason}`)
+    this.name = 'CsvTargetError'
+  }
+}
+
+/**
+ * Reads and parses a CSV target file. Throws CsvTargetError ("data/g.csv:7: \"abc\" is not a
+ * finite number") when the file is missing, unreadable or malformed.
+ */
+export async function loadCsvTarget(path: string, dim: 1 | 2): Promise<CsvTarget> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    return { ok: false, message: code === 'ENOENT' ? `${path}: file not found` : `${path}: cannot be read (${(error as Error).message})` }
+    throw new CsvTargetError(path, code === 'ENOENT' ? 'file not found' : `cannot be read (${(error as Error).message})`)
   }
   const result = parseCsvTarget(text, dim)
-  return result.ok ? result : { ...result, message: `${path}${result.line ? `:${result.line}` : ''}: ${result.message}` }
+  if (!result.ok) throw new CsvTargetError(path, result.message, result.line)
+  return result.target
 }
 
 /** Parses CSV text (see the file comment); `line` in an error counts from 1. */

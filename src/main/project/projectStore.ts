@@ -11,7 +11,7 @@ import type { Experiment, Project } from '../../shared/project/experimentTypes'
 import { formatProblem, parseProject } from '../../shared/project/projectSchema'
 import type { ParseProjectResult, ProjectProblem } from '../../shared/project/projectSchema'
 import { writeFileAtomic } from './atomicWrite'
-import { loadCsvTarget } from './csvTarget'
+import { CsvTargetError, loadCsvTarget } from './csvTarget'
 
 export const PROJECT_FILE_NAME = 'project.json'
 export const RUNS_FOLDER_NAME = 'runs'
@@ -53,12 +53,13 @@ export async function loadProject(dir: string): Promise<LoadProjectResult> {
     const csv = experiment.target.csv
     if (csv === undefined) continue
     const path = `$.experiments[${index}].target.csv`
-    const loaded = await loadCsvTarget(resolve(dir, csv), experiment.domain.dim)
-    if (!loaded.ok) {
-      problems.push({ path, message: loaded.message })
-    } else {
-      const coverage = loaded.target.coverageProblem(experiment.domain.halfWidth)
+    try {
+      const target = await loadCsvTarget(resolve(dir, csv), experiment.domain.dim)
+      const coverage = target.coverageProblem(experiment.domain.halfWidth)
       if (coverage) problems.push({ path, message: coverage })
+    } catch (error) {
+      if (!(error instanceof CsvTargetError)) throw error
+      problems.push({ path, message: error.message })
     }
   }
   if (problems.length > 0) return { ok: false, problems, warnings: parsed.warnings }

@@ -25,7 +25,8 @@ const ARRAY_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
 export interface RunListing {
   runId: string
   runDir: string
-  record: Record<string, unknown>
+  /** the parsed run.json, a JSON object; what it holds is the run service's business */
+  record: object
 }
 
 export interface UnreadableRun {
@@ -80,7 +81,7 @@ export async function writeRunArray(runDir: string, name: string, data: NpyData,
 }
 
 /** Reads <runDir>/run.json; throws an Error saying which file and what is wrong. */
-export async function readRunRecord(runDir: string): Promise<Record<string, unknown>> {
+export async function readRunRecord(runDir: string): Promise<object> {
   const file = join(runDir, RUN_RECORD_FILE_NAME)
   let text: string
   try {
@@ -93,32 +94,32 @@ export async function readRunRecord(runDir: string): Promise<Record<string, unkn
   if (!parsed.ok) throw new Error(parsed.problems.map((problem) => problem.message).join('; '))
   const value = parsed.value
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${file} must hold a JSON object`)
-  return value as Record<string, unknown>
+  return value
 }
 
 /**
  * The runs of a project, sorted by run id, reading only each run.json. Folders whose record is
- * missing or unreadable (a run still starting, a crash, a hand edit) are listed apart with the reason.
+ * missing or unreadable (a run still starting, a crash, a hand edit) are skipped and reported
+ * to `onUnreadable` with the reason.
  */
-export async function listRuns(projectDir: string): Promise<{ runs: RunListing[]; unreadable: UnreadableRun[] }> {
+export async function listRuns(projectDir: string, onUnreadable?: (run: UnreadableRun) => void): Promise<RunListing[]> {
   const runsDir = join(projectDir, RUNS_FOLDER_NAME)
   let entries
   try {
     entries = await readdir(runsDir, { withFileTypes: true })
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { runs: [], unreadable: [] }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
     throw error
   }
   const runIds = entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name).sort()
   const runs: RunListing[] = []
-  const unreadable: UnreadableRun[] = []
   for (const runId of runIds) {
     const runDir = join(runsDir, runId)
     try {
       runs.push({ runId, runDir, record: await readRunRecord(runDir) })
     } catch (error) {
-      unreadable.push({ runId, runDir, message: (error as Error).message })
+      onUnreadable?.({ runId, runDir, message: (error as Error).message })
     }
   }
-  return { runs, unreadable }
+  return runs
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadCsvTarget, parseCsvTarget } from '../../../src/main/project/csvTarget'
+import { CsvTargetError, loadCsvTarget, parseCsvTarget } from '../../../src/main/project/csvTarget'
 import type { CsvTarget } from '../../../src/main/project/csvTarget'
 
 function parsed(text: string, dim: 1 | 2): CsvTarget {
@@ -100,14 +100,16 @@ describe('parseCsvTarget, 2-D', () => {
 })
 
 describe('loadCsvTarget', () => {
-  it('reads a file, and names the file and line in errors', async () => {
+  it('reads a file, and throws errors that name the file and line', async () => {
     const good = join(dir, 'good.csv')
     await writeFile(good, 'x,g\n-1,0\n1,2\n')
-    const loaded = await loadCsvTarget(good, 1)
-    expect(loaded.ok && Array.from(loaded.target.evaluate(Float64Array.from([0])))).toEqual([1])
+    const target = await loadCsvTarget(good, 1)
+    expect(Array.from(target.evaluate(Float64Array.from([0])))).toEqual([1])
     const bad = join(dir, 'bad.csv')
     await writeFile(bad, 'x,g\n-1,0\n1,oops\n')
-    expect(await loadCsvTarget(bad, 1)).toMatchObject({ ok: false, line: 3, message: `${bad}:3: "oops" is not a finite number` })
-    expect(await loadCsvTarget(join(dir, 'absent.csv'), 1)).toMatchObject({ ok: false, message: expect.stringMatching(/absent\.csv: file not found/) })
+    const error = await loadCsvTarget(bad, 1).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(CsvTargetError)
+    expect(error).toMatchObject({ line: 3, path: bad, message: `${bad}:3: "oops" is not a finite number` })
+    await expect(loadCsvTarget(join(dir, 'absent.csv'), 1)).rejects.toThrow(/absent\.csv: file not found/)
   })
 })

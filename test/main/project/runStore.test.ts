@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { readNpy } from '../../../src/main/project/npyFile'
 import { createRunFolder, listRuns, newRunId, readRunRecord, writeRunArray, writeRunRecord } from '../../../src/main/project/runStore'
+import type { UnreadableRun } from '../../../src/main/project/runStore'
 
 let projectDir: string
 beforeEach(async () => {
@@ -58,8 +59,8 @@ describe('run folders', () => {
     expect(new Set(folders.map((folder) => folder.runId)).size).toBe(8)
   })
 
-  it('lists runs in id order from run.json only, and reports unreadable ones apart', async () => {
-    expect(await listRuns(projectDir)).toEqual({ runs: [], unreadable: [] })
+  it('lists runs in id order from run.json only, and reports unreadable ones to a callback', async () => {
+    expect(await listRuns(projectDir)).toEqual([])
     const second = await createRunFolder(projectDir, 'b', new Date(Date.UTC(2026, 0, 1)))
     const first = await createRunFolder(projectDir, 'a', new Date(Date.UTC(2026, 0, 2)))
     await writeRunRecord(first.runDir, { status: 'finished' })
@@ -71,7 +72,8 @@ describe('run folders', () => {
     await writeFile(join(projectDir, 'runs', 'stray-file.txt'), 'not a run')
     await mkdir(join(projectDir, 'runs', '.hidden'))
 
-    const { runs, unreadable } = await listRuns(projectDir)
+    const unreadable: UnreadableRun[] = []
+    const runs = await listRuns(projectDir, (run) => unreadable.push(run))
     expect(runs).toEqual([
       { runId: first.runId, runDir: first.runDir, record: { status: 'finished' } },
       { runId: second.runId, runDir: second.runDir, record: { status: 'running' } },
