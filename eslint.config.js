@@ -34,6 +34,15 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/renderer/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [...nodeModules, 'electron'].map((name) => ({ name, message: 'The renderer is sandboxed: it reaches main only through the typed API (window.workbench).' })),
+        patterns: [{ group: ['@tensorflow/*', 'node:*'], message: 'The renderer computes nothing heavy and has no Node access.' }],
+      }],
+    },
+  },
+  {
     files: ['src/main/**/*.ts'],
     ignores: ['src/main/electron/**'],
     rules: {

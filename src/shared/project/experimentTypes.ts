@@ -91,6 +91,7 @@ export interface Project {
   format: typeof PROJECT_FORMAT
   version: typeof PROJECT_VERSION
   name: string
+  description?: string
   experiments: Experiment[]
   [extra: string]: unknown
 }

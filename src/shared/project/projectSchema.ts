@@ -158,6 +158,7 @@ export const PROJECT_SCHEMA: FieldSchema = {
   doc: 'A workbench project: a name and a list of experiments.',
   fields: {
     name: { kind: 'string', default: 'Untitled project', doc: 'The project title.' },
+    description: { kind: 'string', optional: true, doc: 'Free text: what the study is about.' },
     // experiments: a list of EXPERIMENT_SCHEMA, validated by validateExperiment
   },
 }

@@ -1,5 +1,5 @@
 import type { DomainSpec } from '../project/experimentTypes'
-import { createSeededRandom } from '../network/seededRandom'
+import { createSeededRandom, RANDOM_STREAM } from '../network/seededRandom'
 
 /**
  * Training samples x_i in Omega = [-L, L]^d and their quadrature weights q_i (spec section 2).
@@ -27,7 +27,7 @@ function trapezoidWeights(n: number, step: number): Float64Array {
 export function samplePoints(domain: DomainSpec): SampleSet {
   const { dim, halfWidth: L, samples: n } = domain
   if (domain.sampling === 'random') {
-    const random = createSeededRandom(domain.seed)
+    const random = createSeededRandom(domain.seed, RANDOM_STREAM.samples)
     const points = new Float64Array(n * dim)
     for (let i = 0; i < points.length; i++) points[i] = -L + 2 * L * random.uniform()
     return { dim, points, weights: new Float64Array(n).fill((2 * L) ** dim / n) }
