@@ -106,7 +106,10 @@ export async function executeRun(request: ExecuteRunRequest, hooks: ExecuteRunHo
     record.steps.completed = training.steps
     record.status = training.status
     if (training.status === 'diverged') {
-      record.message = `${training.message ?? 'training diverged'}; the largest stable learning rate of the NTK operator is ${learningRate.largestStable.toPrecision(3)} (try "auto" = ${(learningRate.largestStable / 4).toPrecision(3)}).`
+      const advice = Number.isFinite(learningRate.largestStable)
+        ? `the largest stable learning rate of the NTK operator is ${learningRate.largestStable.toPrecision(3)}; try "auto" (${(learningRate.largestStable / 4).toPrecision(3)}) or less`
+        : `try a learning rate ten times smaller than ${learningRate.value}`
+      record.message = `${training.message ?? 'training diverged'}; ${advice}.`
     } else if (training.status === 'cancelled') {
       record.message = `cancelled at step ${training.steps} of ${totalSteps} (t = ${(training.steps * learningRate.value).toPrecision(4)})`
     }

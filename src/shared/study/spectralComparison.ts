@@ -5,6 +5,9 @@ import type { SpectrumTransform } from '../spectral/fourierTransform'
 import type { NtkPrediction } from '../spectral/ntkPrediction'
 import { bandNorm, relativeBandError } from '../spectral/spectralAgreement'
 
+/** A part (P or Q) whose band norm is below this fraction of the initial error's has no rel of its own. */
+const NEGLIGIBLE_PART = 1e-9
+
 /** Spectra of one source (training, or a model) at every snapshot: rows = snapshots, columns = xi. */
 export interface SnapshotSpectra {
   P: Float64Array
@@ -24,6 +27,7 @@ export interface SnapshotMetrics {
   /** rel(t) of each model against training: Q alone without bias, (P, Q) together with bias */
   rel: Partial<Record<SpectralModelName, number>>
   relQ: Partial<Record<SpectralModelName, number>>
+  /** absent where P is zero up to rounding (an odd error) */
   relP: Partial<Record<SpectralModelName, number>>
 }
 
@@ -101,15 +105,18 @@ export function compareSpectra(input: SpectralComparisonInput): SpectralComparis
   }
 
   const row = (values: Float64Array, s: number) => values.subarray(s * frequencyCount, (s + 1) * frequencyCount)
+  const initialNorm = Math.hypot(bandNorm(row(training.P, 0), xi, band), bandNorm(row(training.Q, 0), xi, band))
   const metrics = snapshotSteps.map((step, s): SnapshotMetrics => {
     const Qs = row(training.Q, s)
     const Ps = row(training.P, s)
     const rel: SnapshotMetrics['rel'] = {}
     const relQ: SnapshotMetrics['relQ'] = {}
     const relP: SnapshotMetrics['relP'] = {}
+    // P is identically zero (up to rounding) for an odd error: a ratio of rounding noise says nothing.
+    const hasP = bandNorm(Ps, xi, band) > NEGLIGIBLE_PART * initialNorm
     for (const [name, spectra] of Object.entries(models) as [SpectralModelName, SnapshotSpectra][]) {
       relQ[name] = relativeBandError(row(spectra.Q, s), Qs, xi, band)
-      relP[name] = relativeBandError(row(spectra.P, s), Ps, xi, band)
+      if (hasP) relP[name] = relativeBandError(row(spectra.P, s), Ps, xi, band)
       rel[name] = input.bias ? combinedRelativeError(row(spectra.P, s), row(spectra.Q, s), Ps, Qs, xi, band) : relQ[name]
     }
     return {

@@ -113,6 +113,18 @@ print(q.shape[0], xi.shape[0], q.dtype)`, runDir], { encoding: 'utf8' })
     expect(line.message).toMatch(/eta < 2 \/ lambda_max = [0-9.e-]+; use at most/)
   })
 
+  it('stops a diverging run with status "diverged" and advice on the learning rate', () => {
+    // tanh has no spectral model, so no stability check guards the rate: 50 makes GD blow up.
+    const project = writeTinyProject([tinyExperiment('blow-up', { network: { activation: 'tanh' }, training: { learningRate: 50, time: 500 } })])
+    const result = mscale('run', project, '--json')
+    expect(result.status).toBe(1)
+    const line = JSON.parse(result.stdout.trim())
+    expect(line.status).toBe('diverged')
+    expect(line.steps).toBeLessThan(10)
+    expect(line.message).toMatch(/try a learning rate ten times smaller than 50/)
+    expect(JSON.parse(readFileSync(join(line.runDir, 'run.json'), 'utf8')).status).toBe('diverged')
+  })
+
   it('Ctrl+C cancels a running experiment and leaves it marked cancelled', async () => {
     const project = writeTinyProject([tinyExperiment('long', { network: { width: 2000 }, domain: { samples: 401 }, training: { time: 1000 } })])
     const child = spawn(process.execPath, [BIN, 'run', project, '--json'], { cwd: ROOT })
