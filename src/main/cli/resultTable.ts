@@ -46,7 +46,10 @@ export function formatRunTable(record: RunRecord): string {
   if (snapshots.length > 0) {
     const band = c.analysis.band
     const first = snapshots[0]
-    lines.push(`  ${'t'.padStart(8)}  ${`||Q||/||Q0|| on [0,${band}]`.padStart(24)}  ${`on [${band / 2},${band}]`.padStart(14)}  ${'rel diffusion'.padStart(14)}  ${'rel NTK'.padStart(10)}`)
+    // With a bias the even part P of the error moves too: show its norm beside Q's.
+    const showP = c.network.bias
+    const columnP = (s: (typeof snapshots)[number]) => (showP ? `  ${percent(s.errorNormP / first.errorNormP).padStart(12)}` : '')
+    lines.push(`  ${'t'.padStart(8)}  ${`||Q||/||Q0|| on [0,${band}]`.padStart(24)}  ${`on [${band / 2},${band}]`.padStart(14)}${showP ? `  ${'||P||/||P0||'.padStart(12)}` : ''}  ${'rel diffusion'.padStart(14)}  ${'rel NTK'.padStart(10)}`)
     let marked = false
     for (const s of snapshots) {
       // Spec section 6 compares while ||Q|| stays above 1% of its initial value; below that, rel
@@ -54,7 +57,7 @@ export function formatRunTable(record: RunRecord): string {
       const mark = s.errorNorm < SMALL_ERROR_FRACTION * first.errorNorm ? '*' : ' '
       marked ||= mark === '*'
       lines.push(
-        `  ${s.t.toPrecision(3).padStart(8)}  ${percent(s.errorNorm / first.errorNorm).padStart(24)}  ${percent(s.highBandErrorNorm / first.highBandErrorNorm).padStart(14)}` +
+        `  ${s.t.toPrecision(3).padStart(8)}  ${percent(s.errorNorm / first.errorNorm).padStart(24)}  ${percent(s.highBandErrorNorm / first.highBandErrorNorm).padStart(14)}${columnP(s)}` +
           `  ${percent(s.rel.diffusion).padStart(14)}${mark} ${percent(s.rel.ntk).padStart(9)}${mark}`,
       )
     }

@@ -3,6 +3,7 @@ import type { Amplitude, TrainedParameter } from '../../../src/shared/project/ex
 import { diffusionCoefficients, gaussianTransform } from '../../../src/shared/spectral/diffusionCoefficients'
 import { createNtkKernel, ntkKernelMatrix } from '../../../src/shared/spectral/ntkKernel'
 import type { SpectralSetup } from '../../../src/shared/spectral/spectralSetup'
+import { setupOf } from '../../helpers/spectralSetups'
 
 /*
  * The identity under test (spec section 4). For real u with transform u_hat = P + i Q and
@@ -29,21 +30,6 @@ const SHIFT = [0.5, -0.3]
 /** Step of the fourth-order central difference of the flux. */
 const DELTA = 1e-3
 
-function setupOf(overrides: Partial<SpectralSetup>): SpectralSetup {
-  const scales = overrides.scales ?? [1, 2]
-  return {
-    dim: 1,
-    scales,
-    groupWeights: scales.map(() => 1 / scales.length),
-    amplitude: 'none',
-    bias: true,
-    trained: ['a', 'w', 'b'],
-    sigmaA: 1,
-    sigmaW: 1,
-    sigmaB: 1,
-    ...overrides,
-  }
-}
 
 function testFunction(x: ArrayLike<number>, dim: number): number {
   let r2 = 0

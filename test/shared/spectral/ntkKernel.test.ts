@@ -3,6 +3,7 @@ import { groupShares } from '../../../src/shared/network/scaleGroups'
 import type { Amplitude, TrainedParameter } from '../../../src/shared/project/experimentTypes'
 import { createNtkKernel, ntkKernelMatrix, ntkKernelValue } from '../../../src/shared/spectral/ntkKernel'
 import type { SpectralSetup } from '../../../src/shared/spectral/spectralSetup'
+import { setupOf } from '../../helpers/spectralSetups'
 
 /** Seeded uniform [0, 1) generator (mulberry32) and standard normals by Box-Muller. */
 function normalSource(seed: number): () => number {
@@ -28,21 +29,6 @@ function normalSource(seed: number): () => number {
   }
 }
 
-function setupOf(overrides: Partial<SpectralSetup>): SpectralSetup {
-  const scales = overrides.scales ?? [1, 2]
-  return {
-    dim: 1,
-    scales,
-    groupWeights: scales.map(() => 1 / scales.length),
-    amplitude: 'none',
-    bias: true,
-    trained: ['a', 'w', 'b'],
-    sigmaA: 1,
-    sigmaW: 1,
-    sigmaB: 1,
-    ...overrides,
-  }
-}
 
 describe('ntkKernelValue against the empirical NTK of a finite random network', () => {
   // f(x) = (1/sqrt m) sum_k c_j a_k sin(alpha_j w_k . x + b_k), neuron k in group k mod S.
