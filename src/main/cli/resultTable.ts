@@ -1,4 +1,4 @@
-import type { RunRecord } from '../runs/runRecord'
+import type { RunRecord } from '../../shared/study/runRecord'
 
 /** The --json line of one run: the keys the README documents, plus the message when there is one. */
 export function runJsonLine(record: RunRecord, runDir: string) {

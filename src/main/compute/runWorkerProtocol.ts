@@ -1,6 +1,6 @@
 import type { RunProgress } from '../../shared/api/workbenchApi'
 import type { ExecuteRunRequest } from '../runs/executeRun'
-import type { RunRecord } from '../runs/runRecord'
+import type { RunRecord } from '../../shared/study/runRecord'
 
 /** Messages between the run service and a run worker thread (one run at a time per worker). */
 export type RunWorkerCommand = {

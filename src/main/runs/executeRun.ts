@@ -17,7 +17,7 @@ import { createTrainingEngine } from '../compute/engines/createTrainingEngine'
 import { loadCsvTarget } from '../project/csvTarget'
 import { writeRunArray, writeRunRecord } from '../project/runStore'
 import type { RunProgress } from '../../shared/api/workbenchApi'
-import type { RunRecord } from './runRecord'
+import type { RunRecord } from '../../shared/study/runRecord'
 import { workbenchVersions } from './workbenchVersions'
 
 export interface ExecuteRunRequest {

@@ -8,7 +8,7 @@ import { loadProject } from '../project/projectStore'
 import { createRunFolder, listRuns, writeRunRecord } from '../project/runStore'
 import type { RunWorkerCommand, RunWorkerMessage } from '../compute/runWorkerProtocol'
 import { findPackageRoot } from '../runs/packageRoot'
-import { RUN_FORMAT, RUN_VERSION, type RunRecord } from '../runs/runRecord'
+import { RUN_FORMAT, RUN_VERSION, type RunRecord } from '../../shared/study/runRecord'
 import { ServiceError } from '../../shared/api/serviceContract'
 
 export interface RunServiceEvents {

@@ -1,7 +1,7 @@
-import type { BackendChoice, Experiment, TrainingBackend } from '../../shared/project/experimentTypes'
-import type { SnapshotMetrics } from '../../shared/study/spectralComparison'
-import type { RunStatus } from '../../shared/api/workbenchApi'
-import type { BackendAttempt } from '../../shared/network/trainingEngine'
+import type { BackendChoice, Experiment, TrainingBackend } from '../project/experimentTypes'
+import type { SnapshotMetrics } from './spectralComparison'
+import type { RunStatus } from '../api/workbenchApi'
+import type { BackendAttempt } from '../network/trainingEngine'
 
 export const RUN_FORMAT = 'mscale-workbench/run'
 export const RUN_VERSION = 1
