@@ -12,6 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const NODE_ENTRIES = {
   cli: 'src/main/cli/mscale.ts',
   runWorker: 'src/main/compute/runWorker.ts',
+  previewWorker: 'src/main/compute/previewWorker.ts',
   bench: 'bench/trainingBenchmark.ts',
 }
 

@@ -14,6 +14,8 @@ port.on('message', async (command: RunWorkerCommand) => {
   const post = (message: RunWorkerMessage) => port.postMessage(message)
   const record = await executeRun(command.request, {
     onProgress: (progress) => post({ type: 'progress', runId, progress }),
+    onPrepared: (prepared) => post({ type: 'prepared', runId, prepared }),
+    onSnapshot: (snapshot) => post({ type: 'snapshot', runId, snapshot }),
     isCancelled: () => Atomics.load(cancelled, 0) === 1,
   })
   post({ type: 'finished', runId, record })

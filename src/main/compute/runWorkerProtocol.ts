@@ -1,4 +1,4 @@
-import type { RunProgress } from '../../shared/api/workbenchApi'
+import type { RunPrepared, RunProgress, RunSnapshot } from '../../shared/api/workbenchApi'
 import type { ExecuteRunRequest } from '../runs/executeRun'
 import type { RunRecord } from '../../shared/study/runRecord'
 
@@ -12,4 +12,6 @@ export type RunWorkerCommand = {
 
 export type RunWorkerMessage =
   | { type: 'progress'; runId: string; progress: Omit<RunProgress, 'runId' | 'experimentId'> }
+  | { type: 'prepared'; runId: string; prepared: Omit<RunPrepared, 'runId' | 'experimentId'> }
+  | { type: 'snapshot'; runId: string; snapshot: Omit<RunSnapshot, 'runId' | 'experimentId'> }
   | { type: 'finished'; runId: string; record: RunRecord }

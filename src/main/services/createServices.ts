@@ -1,67 +1,67 @@
 import { createServiceEventEmitter } from '../../shared/api/apiProxy'
-import { ServiceError } from '../../shared/api/serviceContract'
-import {
-  INVALID_PROJECT_ERROR, RUN_SERVICE, type AnalysisServiceImpl, type ProjectServiceImpl, type WorkbenchServices,
-} from '../../shared/api/workbenchApi'
-import { diffusionCoefficients } from '../../shared/spectral/diffusionCoefficients'
-import { parseProject } from '../../shared/project/projectSchema'
-import { loadProject, saveProject } from '../project/projectStore'
-import { RunService, type RunServiceOptions } from './runService'
-import { resolve } from 'node:path'
+import { RUN_SERVICE, type DialogPurpose, type WorkbenchServices } from '../../shared/api/workbenchApi'
+import { createAnalysisService } from './analysisService'
+import { createPathPolicy } from './pathPolicy'
+import { createProjectService } from './projectService'
+import { RunService } from './runService'
+import { SettingsStore } from './settingsStore'
+import { createWorkspaceService } from './workspaceService'
+
+export interface CreateServicesOptions {
+  /** 'browser' confines every path to workspaceRoot; 'electron' offers native dialogs */
+  mode?: 'electron' | 'browser' | 'cli'
+  /** browser mode: the folder every request must stay inside (default: the current folder) */
+  workspaceRoot?: string
+  /** settings and recovery files (default: MSCALE_SETTINGS_DIR or ~/.config/mscale-workbench) */
+  settingsDir?: string
+  /** a native folder dialog (Electron) */
+  chooseDirectory?(purpose: DialogPurpose, defaultPath?: string): Promise<string | null>
+  /** told of every project opened or saved (Electron: the OS recent documents) */
+  onProjectOpened?(dir: string): void
+  /** parallel runs (default: one per core) */
+  concurrency?: number
+}
 
 /**
  * The workbench's services, built once per process and served over any transport: Electron IPC,
  * the browser-mode WebSocket, or in-process for the CLI and tests.
  */
-export function createServices(options: Omit<RunServiceOptions, 'events'> = {}): WorkbenchServices & { runService: RunService } {
+export function createServices(options: CreateServicesOptions = {}): WorkbenchServices & { runService: RunService } {
+  const mode = options.mode ?? 'cli'
+  const paths = createPathPolicy(mode === 'browser' ? options.workspaceRoot ?? process.cwd() : undefined)
+  const settings = new SettingsStore(options.settingsDir)
   const runEvents = createServiceEventEmitter(RUN_SERVICE)
   const runService = new RunService({
-    ...options,
+    concurrency: options.concurrency,
     events: {
       progress: (payload) => runEvents.emit('progress', payload),
+      prepared: (payload) => runEvents.emit('prepared', payload),
+      snapshot: (payload) => runEvents.emit('snapshot', payload),
       finished: (payload) => runEvents.emit('finished', payload),
     },
   })
-  return {
-    project: createProjectService(),
-    run: {
-      start: (args) => runService.start(args),
-      cancel: (args) => runService.cancel(args),
-      list: (args) => runService.list(args),
+  const project = createProjectService({
+    paths,
+    onProjectOpened: async (dir) => {
+      await settings.noteProject(dir)
+      options.onProjectOpened?.(dir)
     },
-    analysis: createAnalysisService(),
+  })
+  const analysis = createAnalysisService({ paths })
+  return {
+    project,
+    run: {
+      start: (args) => runService.start({ ...args, projectDir: paths.resolve(args.projectDir, 'the project folder') }),
+      cancel: (args) => runService.cancel(args),
+      list: (args) => runService.list({ projectDir: paths.resolve(args.projectDir, 'the project folder') }),
+      load: (args) => runService.load({ runDir: paths.resolve(args.runDir, 'the run folder') }),
+    },
+    analysis,
+    workspace: createWorkspaceService({ mode, paths, settings, projects: project, chooseDirectory: options.chooseDirectory }),
     runEvents,
     runService,
-    dispose: () => runService.dispose(),
-  }
-}
-
-function createProjectService(): ProjectServiceImpl {
-  return {
-    async open(dir) {
-      const loaded = await loadProject(dir)
-      if (!loaded.ok) throw new ServiceError(INVALID_PROJECT_ERROR, `${dir} is not a valid project (${loaded.problems.length} problems)`, { problems: loaded.problems })
-      return { dir: resolve(dir), project: loaded.project, warnings: loaded.warnings }
-    },
-    async validate(dir) {
-      const loaded = await loadProject(dir)
-      return loaded.ok ? { ok: true, problems: [], warnings: loaded.warnings } : { ok: false, problems: loaded.problems, warnings: [] }
-    },
-    async save({ dir, project }) {
-      const parsed = parseProject(project)
-      if (!parsed.ok) throw new ServiceError(INVALID_PROJECT_ERROR, `the project has ${parsed.problems.length} problems; nothing was written`, { problems: parsed.problems })
-      await saveProject(dir, project)
-    },
-  }
-}
-
-function createAnalysisService(): AnalysisServiceImpl {
-  return {
-    async coefficients({ setup, xi }) {
-      const points = new Float64Array(xi.length * setup.dim)
-      xi.forEach((r, k) => (points[k * setup.dim] = r))
-      const c = diffusionCoefficients(setup, points)
-      return { xi: [...xi], Rre: Array.from(c.Rre), Rim: Array.from(c.Rim), Dre: Array.from(c.Dre), Dim: Array.from(c.Dim) }
+    dispose: async () => {
+      await Promise.all([runService.dispose(), analysis.dispose()])
     },
   }
 }

@@ -3,9 +3,10 @@ import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { BackendChoice } from '../../shared/project/experimentTypes'
-import type { RunFinished, RunProgress, RunSummary } from '../../shared/api/workbenchApi'
+import type { RunData, RunFinished, RunPrepared, RunProgress, RunSnapshot, RunSummary } from '../../shared/api/workbenchApi'
 import { loadProject } from '../project/projectStore'
-import { createRunFolder, listRuns, writeRunRecord } from '../project/runStore'
+import { createRunFolder, listRuns, readRunRecord, writeRunRecord } from '../project/runStore'
+import { readNpy } from '../project/npyFile'
 import type { RunWorkerCommand, RunWorkerMessage } from '../compute/runWorkerProtocol'
 import { findPackageRoot } from '../runs/packageRoot'
 import { RUN_FORMAT, RUN_VERSION, type RunRecord } from '../../shared/study/runRecord'
@@ -13,6 +14,9 @@ import { ServiceError } from '../../shared/api/serviceContract'
 
 export interface RunServiceEvents {
   progress(payload: RunProgress): void
+  /** optional: only clients that draw live charts need the data events */
+  prepared?(payload: RunPrepared): void
+  snapshot?(payload: RunSnapshot): void
   finished(payload: RunFinished): void
 }
 
@@ -108,10 +112,26 @@ export class RunService {
     }, this.cancelGraceMs).unref()
   }
 
-  /** Runs of a project from their run.json files (arrays are not read). */
+  /** Runs of a project from their run.json files (arrays are not read), oldest first. */
   async list(args: { projectDir: string }): Promise<RunSummary[]> {
-    const runs = await listRuns(args.projectDir)
-    return runs.map(({ runId, record }) => summarise(runId, record as RunRecord))
+    const runs = await listRuns(args.projectDir, (unreadable) => console.warn(`skipped run ${unreadable.runDir}: ${unreadable.message}`))
+    return runs.map(({ runId, runDir, record }) => summarise(runId, runDir, record as RunRecord))
+  }
+
+  /** A stored run: run.json and every array it lists. */
+  async load(args: { runDir: string }): Promise<RunData> {
+    let record: RunRecord
+    try {
+      record = (await readRunRecord(args.runDir)) as RunRecord
+    } catch (error) {
+      throw new ServiceError('unknown-run', `cannot read the run at ${args.runDir}: ${(error as Error).message}`)
+    }
+    const arrays: RunData['arrays'] = {}
+    for (const [name, entry] of Object.entries(record.arrays ?? {})) {
+      const array = await readNpy(join(args.runDir, entry.file))
+      arrays[name] = { shape: array.shape, data: array.data }
+    }
+    return { runDir: args.runDir, record, arrays }
   }
 
   /** Resolves with the final record of a run started by this service. */
@@ -153,9 +173,14 @@ export class RunService {
   private onMessage(slot: Slot, message: RunWorkerMessage): void {
     const job = slot.job
     if (!job || job.record.runId !== message.runId) return
-    if (message.type === 'progress') {
-      this.options.events.progress({ runId: job.record.runId, experimentId: job.record.experimentId, ...message.progress })
-      return
+    const ids = { runId: job.record.runId, experimentId: job.record.experimentId }
+    switch (message.type) {
+      case 'progress':
+        return this.options.events.progress({ ...ids, ...message.progress })
+      case 'prepared':
+        return this.options.events.prepared?.({ ...ids, ...message.prepared })
+      case 'snapshot':
+        return this.options.events.snapshot?.({ ...ids, ...message.snapshot })
     }
     slot.job = undefined
     void this.finish(job, message.record).then(() => this.dispatch())
@@ -189,16 +214,22 @@ function isInstalled(name: string): boolean {
   }
 }
 
-function summarise(runId: string, record: RunRecord): RunSummary {
-  const snapshots = record.metrics?.snapshots
+function summarise(runId: string, runDir: string, record: RunRecord): RunSummary {
+  const snapshots = record.metrics?.snapshots ?? []
+  const first = snapshots[0]
+  const last = snapshots[snapshots.length - 1]
   return {
     runId,
+    runDir,
     experimentId: record.experimentId,
     status: record.status,
     backend: record.backend?.name,
     startedAt: record.startedAt,
     wallSeconds: record.timings?.totalSeconds,
-    finalErrorNorm: snapshots?.[snapshots.length - 1]?.errorNorm,
+    finalErrorNorm: first && last ? last.errorNorm / first.errorNorm : undefined,
+    finalRel: last?.rel,
+    learningRate: record.learningRate?.value,
+    steps: record.steps?.completed,
     message: record.message,
   }
 }

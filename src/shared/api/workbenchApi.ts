@@ -5,7 +5,8 @@
  *
  * Errors are ServiceErrors with a code; the codes each request may produce are listed on it.
  */
-import type { BackendChoice, Project, TrainingBackend } from '../project/experimentTypes'
+import type { BackendChoice, Experiment, Project, SpectralModelName, TrainingBackend } from '../project/experimentTypes'
+import type { RunRecord } from '../study/runRecord'
 import type { SpectralSetup } from '../spectral/spectralSetup'
 import { serveService, type ServeOptions, type ServedService } from './apiProxy'
 import {
@@ -59,11 +60,15 @@ export type ProjectRequests = {
   validate: { args: string; result: ProjectValidation }
   /** Writes <dir>/project.json atomically; refuses with 'invalid-project' like open. */
   save: { args: { dir: string; project: Project }; result: void }
+  /** Creates a new project folder with one default experiment; refuses 'project-exists' where one is. */
+  create: { args: { dir: string; name: string }; result: OpenedProject }
+  /** Copies the bundled example project to dir (the bundled files are never modified) and opens it. */
+  copyExample: { args: { dir: string }; result: OpenedProject }
 }
 
 export const PROJECT_SERVICE = defineServiceContract<ProjectRequests>({
   name: 'project',
-  requests: { open: true, validate: true, save: true },
+  requests: { open: true, validate: true, save: true, create: true, copyExample: true },
   events: {},
 })
 
@@ -81,8 +86,13 @@ export interface RunSummary {
   /** ISO 8601 */
   startedAt?: string
   wallSeconds?: number
-  /** relative error norm at the final time on the analysis band (spec section 6) */
+  /** ||Q|| on the analysis band at the final time relative to t = 0 (spec section 6) */
   finalErrorNorm?: number
+  /** rel(t) of each model at the final time */
+  finalRel?: Partial<Record<SpectralModelName, number>>
+  learningRate?: number
+  steps?: number
+  runDir: string
   message?: string
 }
 
@@ -98,6 +108,60 @@ export interface RunProgress {
   etaSeconds: number
 }
 
+/** Spectra of the training error or of a model: rows = snapshots, columns = xi (row-major). */
+export interface SpectraArrays {
+  P: Float64Array
+  Q: Float64Array
+}
+
+/**
+ * Sent once a run knows everything that needs no training: the grids, the target, the
+ * coefficients and the models' predictions at every snapshot time (they only need u(0)).
+ */
+export interface RunPrepared {
+  runId: string
+  experimentId: string
+  /** cycles per unit length, F values */
+  xi: Float64Array
+  /** model times of the snapshots, S values (t = step x learning rate) */
+  snapshotTimes: Float64Array
+  snapshotSteps: number[]
+  /** samples x_i (N x d) and target g(x_i) */
+  points: Float64Array
+  target: Float64Array
+  band: number
+  learningRate: number
+  totalSteps: number
+  backend: TrainingBackend
+  coefficients?: { Rre: Float64Array; Rim: Float64Array; Dre: Float64Array; Dim: Float64Array }
+  models: Partial<Record<SpectralModelName, SpectraArrays>>
+}
+
+/** One snapshot of training as it happens: the error spectra, the output and the metrics. */
+export interface RunSnapshot {
+  runId: string
+  experimentId: string
+  /** index into RunPrepared.snapshotTimes */
+  index: number
+  step: number
+  t: number
+  loss: number
+  /** spectra of the training error at this snapshot, F values each */
+  P: Float64Array
+  Q: Float64Array
+  /** f(x_i) at this snapshot, N values */
+  output: Float64Array
+  errorNorm: number
+  rel: Partial<Record<SpectralModelName, number>>
+}
+
+/** A stored run: its run.json and every array of its folder (from the .npy files). */
+export interface RunData {
+  runDir: string
+  record: RunRecord
+  arrays: Record<string, { shape: number[]; data: Float64Array | Float32Array | Int32Array }>
+}
+
 export interface RunFinished {
   runId: string
   experimentId: string
@@ -111,17 +175,21 @@ export type RunRequests = {
   start: { args: { projectDir: string; experimentId: string; backend?: BackendChoice }; result: { runId: string; runDir: string } }
   cancel: { args: { runId: string }; result: void }
   list: { args: { projectDir: string }; result: RunSummary[] }
+  /** Reads a stored run folder: run.json and its arrays. Refuses 'unknown-run' where there is none. */
+  load: { args: { runDir: string }; result: RunData }
 }
 
 export type RunEvents = {
   progress: RunProgress
+  prepared: RunPrepared
+  snapshot: RunSnapshot
   finished: RunFinished
 }
 
 export const RUN_SERVICE = defineServiceContract<RunRequests, RunEvents>({
   name: 'run',
-  requests: { start: true, cancel: true, list: true },
-  events: { progress: true, finished: true },
+  requests: { start: true, cancel: true, list: true, load: true },
+  events: { progress: true, prepared: true, snapshot: true, finished: true },
 })
 
 // ---------------------------------------------------------------------------------------------
@@ -141,13 +209,121 @@ export interface CoefficientsResult {
   Dim: number[]
 }
 
+/**
+ * What the experiment editor shows before any training (computed in a worker): the target over
+ * the domain and its spectrum, the coefficients, lambda_max and the learning rates it implies.
+ */
+export interface ExperimentPreview {
+  /** samples x_i (N x d) and g(x_i) */
+  points: Float64Array
+  target: Float64Array
+  /** cycles per unit length (F values) and the transform of g restricted to Omega */
+  xi: Float64Array
+  targetSpectrum: SpectraArrays
+  /** on xi (d = 2: along the ray (r, 0)); absent for activations without a model */
+  coefficients?: { Rre: Float64Array; Rim: Float64Array; Dre: Float64Array; Dim: Float64Array }
+  /** largest eigenvalue of the NTK operator K Q, and 2 / lambdaMax, 0.5 / lambdaMax */
+  lambdaMax?: number
+  largestStableLearningRate?: number
+  autoLearningRate?: number
+  /** gradient-descent steps the experiment would take with its learning rate */
+  steps?: number
+  /** why something is missing or worth knowing, in words */
+  notes: string[]
+}
+
 export type AnalysisRequests = {
   coefficients: { args: { setup: SpectralSetup; xi: number[] }; result: CoefficientsResult }
+  /**
+   * The preview of one experiment (validated first: refuses 'invalid-experiment' with details
+   * { problems } with JSON paths relative to the experiment). projectDir resolves CSV targets.
+   */
+  preview: { args: { experiment: Experiment; projectDir?: string }; result: ExperimentPreview }
 }
 
 export const ANALYSIS_SERVICE = defineServiceContract<AnalysisRequests>({
   name: 'analysis',
-  requests: { coefficients: true },
+  requests: { coefficients: true, preview: true },
+  events: {},
+})
+
+// ---------------------------------------------------------------------------------------------
+// workspace: the machine around the projects (settings, recent, recovery, files)
+// ---------------------------------------------------------------------------------------------
+
+/** The training backends of this machine: what "auto" picks and why the others are not used. */
+export interface BackendReport {
+  auto: TrainingBackend
+  /** each backend with whether it can be used here, and if not why and how to get it */
+  backends: { backend: TrainingBackend; available: boolean; note: string }[]
+}
+
+export interface WorkspaceInfo {
+  mode: 'electron' | 'browser'
+  /** browser mode: every path a request names must lie under this folder */
+  workspaceRoot?: string
+  /** where new projects and the example copy go by default */
+  defaultProjectFolder: string
+  version: string
+  cores: number
+  backends: BackendReport
+}
+
+export interface DirectoryEntry {
+  name: string
+  path: string
+  /** a folder holding project.json is a 'project' */
+  kind: 'directory' | 'project' | 'file'
+}
+
+export interface DirectoryListing {
+  dir: string
+  /** absent at the workspace root (browser mode) or the file-system root */
+  parent?: string
+  entries: DirectoryEntry[]
+}
+
+/** Unsaved edits kept by autosave, offered back after a crash. */
+export interface RecoveryDraft {
+  /** the project's folder, absent for a project never saved */
+  dir?: string
+  project: Project
+  /** ISO 8601 */
+  savedAt: string
+}
+
+export type DialogPurpose = 'open-project' | 'new-project' | 'save-project-as' | 'export-folder'
+
+/** A chooseDirectory refusal: no native dialog here (browser mode); use listDirectory instead. */
+export const NO_NATIVE_DIALOG_ERROR = 'no-native-dialog'
+/** A path outside the workspace root in browser mode. */
+export const OUTSIDE_WORKSPACE_ERROR = 'outside-workspace'
+
+export type WorkspaceRequests = {
+  info: { args: void; result: WorkspaceInfo }
+  /**
+   * The project to show at start: on the very first start a copy of the bundled example (in
+   * defaultProjectFolder), later the last project opened (or the copy again if that is gone).
+   */
+  startupProject: { args: void; result: OpenedProject }
+  recentProjects: { args: void; result: string[] }
+  /** Folders and files of dir (default: the workspace root, or the home folder). */
+  listDirectory: { args: { dir?: string }; result: DirectoryListing }
+  /** A native folder dialog (Electron); null when cancelled; refuses NO_NATIVE_DIALOG_ERROR in browser mode. */
+  chooseDirectory: { args: { purpose: DialogPurpose; defaultPath?: string }; result: string | null }
+  saveRecovery: { args: RecoveryDraft; result: void }
+  loadRecovery: { args: void; result: RecoveryDraft | null }
+  discardRecovery: { args: void; result: void }
+  /** Writes an exported figure or table (creating folders); atomic. */
+  writeFile: { args: { path: string; data: string | Uint8Array }; result: { path: string } }
+}
+
+export const WORKSPACE_SERVICE = defineServiceContract<WorkspaceRequests>({
+  name: 'workspace',
+  requests: {
+    info: true, startupProject: true, recentProjects: true, listDirectory: true, chooseDirectory: true,
+    saveRecovery: true, loadRecovery: true, discardRecovery: true, writeFile: true,
+  },
   events: {},
 })
 
@@ -174,11 +350,12 @@ export const SHELL_SERVICE = defineServiceContract<Record<never, never>, ShellEv
 // ---------------------------------------------------------------------------------------------
 
 /** Every contract a renderer may use; the preload allows exactly these channels. */
-export const WORKBENCH_CONTRACTS = [PROJECT_SERVICE, RUN_SERVICE, ANALYSIS_SERVICE, SHELL_SERVICE] as const
+export const WORKBENCH_CONTRACTS = [PROJECT_SERVICE, RUN_SERVICE, ANALYSIS_SERVICE, WORKSPACE_SERVICE, SHELL_SERVICE] as const
 
 export type ProjectServiceImpl = ServiceImplementation<typeof PROJECT_SERVICE>
 export type RunServiceImpl = ServiceImplementation<typeof RUN_SERVICE>
 export type AnalysisServiceImpl = ServiceImplementation<typeof ANALYSIS_SERVICE>
+export type WorkspaceServiceImpl = ServiceImplementation<typeof WORKSPACE_SERVICE>
 
 /**
  * What src/main/services/createServices.ts builds: the implementations, where the run service's
@@ -189,6 +366,7 @@ export interface WorkbenchServices {
   project: ProjectServiceImpl
   run: RunServiceImpl
   analysis: AnalysisServiceImpl
+  workspace: WorkspaceServiceImpl
   runEvents: ServiceEventSource<typeof RUN_SERVICE>
   dispose?(): Promise<void>
 }
@@ -206,6 +384,7 @@ export function serveWorkbenchServices(
     serveService(PROJECT_SERVICE, services.project, undefined, options),
     serveService(RUN_SERVICE, services.run, services.runEvents, options),
     serveService(ANALYSIS_SERVICE, services.analysis, undefined, options),
+    serveService(WORKSPACE_SERVICE, services.workspace, undefined, options),
   ]
   if (shellEvents) served.push(serveService(SHELL_SERVICE, {}, shellEvents, options))
   return served

@@ -53,84 +53,139 @@ export interface SpectralComparisonInput {
   ntk?: NtkPrediction
 }
 
+/** Planned comparison: the models are known for every snapshot before training starts. */
+export interface SpectralComparisonPlan {
+  xi: Float64Array
+  band: number
+  /** P moves only with a bias: then rel covers both parts */
+  bias: boolean
+  learningRate: number
+  snapshotSteps: number[]
+  /** u(x_i, 0) = f - g at the samples before training (N values) */
+  initialError: Float64Array
+  transform: SpectrumTransform
+  coefficients?: DiffusionCoefficients
+  ntk?: NtkPrediction
+}
+
 /**
- * Spectra of the training error at each snapshot, the diffusion model (spec sections 4-5) started
- * from the transform of the actual initial error, and the NTK prediction (spec section 3, discrete
- * gradient descent (I - eta K Q)^n so that it models the very steps taken), with rel(t) and error
- * norms on the band (spec section 6).
+ * A comparison built as training goes (spec sections 3-6): at construction the diffusion model
+ * (started from the transform of the actual initial error) and the NTK prediction (discrete
+ * gradient descent (I - eta K Q)^n, so that it models the very steps taken) at every planned
+ * snapshot; then each training snapshot adds its error spectra and metrics.
  */
-export function compareSpectra(input: SpectralComparisonInput): SpectralComparison {
-  const { xi, band, learningRate, snapshotSteps, trainingError, transform } = input
+export interface IncrementalComparison {
+  readonly models: Partial<Record<SpectralModelName, SnapshotSpectra>>
+  /** the NTK prediction of u at the samples, rows = planned snapshots (N each) */
+  readonly ntkError?: Float64Array
+  /** adds training snapshot `index` (its error u = f - g at the samples) and returns its metrics */
+  addTrainingSnapshot(index: number, error: Float64Array): SnapshotMetrics
+  /** the training spectra of an added snapshot (views; copy them to keep them) */
+  trainingSpectra(index: number): { P: Float64Array; Q: Float64Array }
+  /** spectra and metrics of the snapshots added so far, in order */
+  result(): SpectralComparison
+}
+
+export function createSpectralComparison(plan: SpectralComparisonPlan): IncrementalComparison {
+  const { xi, band, learningRate, snapshotSteps, transform } = plan
   const frequencyCount = xi.length
   const sampleCount = transform.pointCount
   const snapshotCount = snapshotSteps.length
-  const spectraOf = (errors: Float64Array): SnapshotSpectra => {
-    const P = new Float64Array(snapshotCount * frequencyCount)
-    const Q = new Float64Array(snapshotCount * frequencyCount)
-    for (let s = 0; s < snapshotCount; s++) {
-      transform.apply(
-        errors.subarray(s * sampleCount, (s + 1) * sampleCount),
-        P.subarray(s * frequencyCount, (s + 1) * frequencyCount),
-        Q.subarray(s * frequencyCount, (s + 1) * frequencyCount),
-      )
-    }
-    return { P, Q }
-  }
-  const training = spectraOf(trainingError)
+  const rowOf = (values: Float64Array, s: number) => values.subarray(s * frequencyCount, (s + 1) * frequencyCount)
   const models: SpectralComparison['models'] = {}
   let ntkError: Float64Array | undefined
 
-  if (input.coefficients) {
-    const { Rre, Rim, Dre, Dim } = input.coefficients
+  const initialP = new Float64Array(frequencyCount)
+  const initialQ = new Float64Array(frequencyCount)
+  transform.apply(plan.initialError, initialP, initialQ)
+  if (plan.coefficients) {
+    const { Rre, Rim, Dre, Dim } = plan.coefficients
     const real = createDiffusionSolver1d({ xi, diffusion: Dre, reaction: Rre, originCondition: 'neumann' })
     const imaginary = createDiffusionSolver1d({ xi, diffusion: Dim, reaction: Rim, originCondition: 'dirichlet' })
-    const P0 = training.P.subarray(0, frequencyCount)
-    const Q0 = training.Q.subarray(0, frequencyCount)
     const P = new Float64Array(snapshotCount * frequencyCount)
     const Q = new Float64Array(snapshotCount * frequencyCount)
     snapshotSteps.forEach((step, s) => {
-      const t = step * learningRate
-      real.evolve(P0, t, P.subarray(s * frequencyCount, (s + 1) * frequencyCount))
-      imaginary.evolve(Q0, t, Q.subarray(s * frequencyCount, (s + 1) * frequencyCount))
+      real.evolve(initialP, step * learningRate, rowOf(P, s))
+      imaginary.evolve(initialQ, step * learningRate, rowOf(Q, s))
     })
     models.diffusion = { P, Q }
   }
-  if (input.ntk) {
-    const u0 = trainingError.subarray(0, sampleCount)
-    ntkError = new Float64Array(snapshotCount * sampleCount)
+  if (plan.ntk) {
+    const ntk = plan.ntk
+    const predicted = new Float64Array(snapshotCount * sampleCount)
+    const P = new Float64Array(snapshotCount * frequencyCount)
+    const Q = new Float64Array(snapshotCount * frequencyCount)
     snapshotSteps.forEach((step, s) => {
-      input.ntk!.gradientDescent(u0, learningRate, step, ntkError!.subarray(s * sampleCount, (s + 1) * sampleCount))
+      const row = predicted.subarray(s * sampleCount, (s + 1) * sampleCount)
+      ntk.gradientDescent(plan.initialError, learningRate, step, row)
+      transform.apply(row, rowOf(P, s), rowOf(Q, s))
     })
-    models.ntk = spectraOf(ntkError)
+    ntkError = predicted
+    models.ntk = { P, Q }
   }
 
-  const row = (values: Float64Array, s: number) => values.subarray(s * frequencyCount, (s + 1) * frequencyCount)
-  const initialNorm = Math.hypot(bandNorm(row(training.P, 0), xi, band), bandNorm(row(training.Q, 0), xi, band))
-  const metrics = snapshotSteps.map((step, s): SnapshotMetrics => {
-    const Qs = row(training.Q, s)
-    const Ps = row(training.P, s)
-    const rel: SnapshotMetrics['rel'] = {}
-    const relQ: SnapshotMetrics['relQ'] = {}
-    const relP: SnapshotMetrics['relP'] = {}
-    // P is identically zero (up to rounding) for an odd error: a ratio of rounding noise says nothing.
-    const hasP = bandNorm(Ps, xi, band) > NEGLIGIBLE_PART * initialNorm
-    for (const [name, spectra] of Object.entries(models) as [SpectralModelName, SnapshotSpectra][]) {
-      relQ[name] = relativeBandError(row(spectra.Q, s), Qs, xi, band)
-      if (hasP) relP[name] = relativeBandError(row(spectra.P, s), Ps, xi, band)
-      rel[name] = input.bias ? combinedRelativeError(row(spectra.P, s), row(spectra.Q, s), Ps, Qs, xi, band) : relQ[name]
-    }
-    return {
-      t: step * learningRate,
-      step,
-      errorNorm: bandNorm(Qs, xi, band),
-      errorNormP: bandNorm(Ps, xi, band),
-      highBandErrorNorm: upperBandNorm(Qs, xi, band),
-      rel,
-      relQ,
-      relP,
-    }
-  })
-  return { training, models, ntkError, metrics }
+  const training = { P: new Float64Array(snapshotCount * frequencyCount), Q: new Float64Array(snapshotCount * frequencyCount) }
+  const initialNorm = Math.hypot(bandNorm(initialP, xi, band), bandNorm(initialQ, xi, band))
+  const metrics: SnapshotMetrics[] = []
+  let added = 0
+
+  return {
+    models,
+    ntkError,
+    addTrainingSnapshot(index, error) {
+      if (index !== added) throw new Error(`training snapshots must come in order: expected ${added}, got ${index}`)
+      const Ps = rowOf(training.P, index)
+      const Qs = rowOf(training.Q, index)
+      transform.apply(error, Ps, Qs)
+      const rel: SnapshotMetrics['rel'] = {}
+      const relQ: SnapshotMetrics['relQ'] = {}
+      const relP: SnapshotMetrics['relP'] = {}
+      // P is identically zero (up to rounding) for an odd error: a ratio of rounding noise says nothing.
+      const hasP = bandNorm(Ps, xi, band) > NEGLIGIBLE_PART * initialNorm
+      for (const [name, spectra] of Object.entries(models) as [SpectralModelName, SnapshotSpectra][]) {
+        relQ[name] = relativeBandError(rowOf(spectra.Q, index), Qs, xi, band)
+        if (hasP) relP[name] = relativeBandError(rowOf(spectra.P, index), Ps, xi, band)
+        rel[name] = plan.bias ? combinedRelativeError(rowOf(spectra.P, index), rowOf(spectra.Q, index), Ps, Qs, xi, band) : relQ[name]
+      }
+      const entry: SnapshotMetrics = {
+        t: snapshotSteps[index] * learningRate,
+        step: snapshotSteps[index],
+        errorNorm: bandNorm(Qs, xi, band),
+        errorNormP: bandNorm(Ps, xi, band),
+        highBandErrorNorm: upperBandNorm(Qs, xi, band),
+        rel,
+        relQ,
+        relP,
+      }
+      metrics.push(entry)
+      added++
+      return entry
+    },
+    trainingSpectra(index) {
+      return { P: rowOf(training.P, index), Q: rowOf(training.Q, index) }
+    },
+    result() {
+      const cut = (values: Float64Array) => values.slice(0, added * frequencyCount)
+      const cutModels: SpectralComparison['models'] = {}
+      for (const [name, spectra] of Object.entries(models) as [SpectralModelName, SnapshotSpectra][]) {
+        cutModels[name] = { P: cut(spectra.P), Q: cut(spectra.Q) }
+      }
+      return {
+        training: { P: cut(training.P), Q: cut(training.Q) },
+        models: cutModels,
+        ntkError: ntkError?.slice(0, added * sampleCount),
+        metrics: [...metrics],
+      }
+    },
+  }
+}
+
+/** The whole comparison at once, for training errors already collected (rows = snapshots). */
+export function compareSpectra(input: SpectralComparisonInput): SpectralComparison {
+  const sampleCount = input.transform.pointCount
+  const comparison = createSpectralComparison({ ...input, initialError: input.trainingError.subarray(0, sampleCount) })
+  input.snapshotSteps.forEach((_, s) => comparison.addTrainingSnapshot(s, input.trainingError.subarray(s * sampleCount, (s + 1) * sampleCount)))
+  return comparison.result()
 }
 
 /** ||(P, Q)_model - (P, Q)_train|| / ||(P, Q)_train|| on the band. */

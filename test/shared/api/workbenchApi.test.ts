@@ -35,6 +35,8 @@ function createFakeServices(): WorkbenchServices {
       },
       validate: () => ({ ok: true, problems: [], warnings: [] }),
       save: () => undefined,
+      create: ({ dir, name }) => ({ dir, project: { ...EMPTY_PROJECT, name }, warnings: [] }),
+      copyExample: ({ dir }) => ({ dir, project: EMPTY_PROJECT, warnings: [] }),
     },
     run: {
       start({ experimentId }) {
@@ -44,10 +46,23 @@ function createFakeServices(): WorkbenchServices {
         return { runId, runDir: `/good/runs/${runId}` }
       },
       cancel: () => undefined,
-      list: () => [{ runId: 'a-1', experimentId: 'a', status: 'done', backend: 'cpu', wallSeconds: 1.5 }],
+      list: () => [{ runId: 'a-1', runDir: '/good/runs/a-1', experimentId: 'a', status: 'done', backend: 'cpu', wallSeconds: 1.5 }],
+      load: ({ runDir }) => { throw new ServiceError('unknown-run', `no run at ${runDir}`) },
     },
     analysis: {
       coefficients: ({ xi }) => ({ xi, Rre: xi.map(() => 1), Rim: xi.map(() => 0), Dre: xi.map(() => 2), Dim: xi.map(() => 0) }),
+      preview: () => { throw new ServiceError('invalid-experiment', 'not in this fake') },
+    },
+    workspace: {
+      info: () => ({ mode: 'browser', defaultProjectFolder: '/good', version: '0', cores: 2, backends: { auto: 'js-f64', backends: [] } }),
+      startupProject: () => ({ dir: '/good', project: EMPTY_PROJECT, warnings: [] }),
+      recentProjects: () => ['/good'],
+      listDirectory: ({ dir }) => ({ dir: dir ?? '/', entries: [] }),
+      chooseDirectory: () => null,
+      saveRecovery: () => undefined,
+      loadRecovery: () => null,
+      discardRecovery: () => undefined,
+      writeFile: ({ path }) => ({ path }),
     },
     runEvents,
   }
@@ -57,11 +72,11 @@ const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
 describe('workbench contracts', () => {
   it('names each service once, with the requests and events of the API', () => {
-    expect(WORKBENCH_CONTRACTS.map((contract) => contract.name)).toEqual(['project', 'run', 'analysis', 'shell'])
-    expect(Object.keys(PROJECT_SERVICE.requests)).toEqual(['open', 'validate', 'save'])
-    expect(Object.keys(RUN_SERVICE.requests)).toEqual(['start', 'cancel', 'list'])
-    expect(Object.keys(RUN_SERVICE.events)).toEqual(['progress', 'finished'])
-    expect(Object.keys(ANALYSIS_SERVICE.requests)).toEqual(['coefficients'])
+    expect(WORKBENCH_CONTRACTS.map((contract) => contract.name)).toEqual(['project', 'run', 'analysis', 'workspace', 'shell'])
+    expect(Object.keys(PROJECT_SERVICE.requests)).toEqual(['open', 'validate', 'save', 'create', 'copyExample'])
+    expect(Object.keys(RUN_SERVICE.requests)).toEqual(['start', 'cancel', 'list', 'load'])
+    expect(Object.keys(RUN_SERVICE.events)).toEqual(['progress', 'prepared', 'snapshot', 'finished'])
+    expect(Object.keys(ANALYSIS_SERVICE.requests)).toEqual(['coefficients', 'preview'])
     expect(Object.keys(SHELL_SERVICE.events)).toEqual(['command'])
   })
 
