@@ -20,7 +20,6 @@ const transport = createInProcessTransport(serveWorkbenchServices(services))
 const projects = createServiceClient(PROJECT_SERVICE, transport)
 const runs = createServiceClient(RUN_SERVICE, transport)
 const analysis = createServiceClient(ANALYSIS_SERVICE, transport)
-const workspace = createServiceClient(WORKSPACE_SERVICE, transport)
 afterAll(() => services.dispose?.())
 
 const finishedEvent = (runId: string) => new Promise<RunFinished>((resolve) => {
