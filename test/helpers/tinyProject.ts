@@ -10,7 +10,7 @@ export function tinyExperiment(id: string, overrides: Record<string, Record<stri
     domain: { dim: 1, halfWidth: 2, samples: 101, sampling: 'grid', ...overrides.domain },
     network: { scales: [1, 2], width: 100, activation: 'sin', bias: false, amplitude: 'scale', trained: ['a', 'w'], init: 'zero-output', seed: 0, ...overrides.network },
     training: { learningRate: 'auto', time: 0.5, snapshots: [0, 0.25, 0.5], backend: 'js-f64', ...overrides.training },
-    analysis: { xiMax: 3, xiPoints: 121, band: 2, models: ['diffusion', 'ntk'], ...overrides.analysis },
+    analysis: { xiMax: 3, xiPoints: 121, band: 2, models: ['diffusion', 'ntk'], timeGrid: 0, ...overrides.analysis },
   }
 }
 

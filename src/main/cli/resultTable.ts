@@ -1,5 +1,11 @@
 import type { RunRecord } from '../../shared/study/runRecord'
 
+/** The snapshots at the requested times (training.snapshots), without the heatmap time grid. */
+export function requestedSnapshots(record: RunRecord) {
+  const requested = new Set(record.steps?.requested ?? [])
+  return (record.metrics?.snapshots ?? []).filter((s) => requested.size === 0 || requested.has(s.step))
+}
+
 /** The --json line of one run: the keys the README documents, plus the message when there is one. */
 export function runJsonLine(record: RunRecord, runDir: string) {
   return {
@@ -13,7 +19,7 @@ export function runJsonLine(record: RunRecord, runDir: string) {
     lambdaMax: record.learningRate?.lambdaMax ?? null,
     runDir,
     wallSeconds: record.timings?.totalSeconds ?? null,
-    snapshots: (record.metrics?.snapshots ?? []).map((s) => ({
+    snapshots: requestedSnapshots(record).map((s) => ({
       t: s.t,
       errorNorm: s.errorNorm,
       highBandErrorNorm: s.highBandErrorNorm,
@@ -42,7 +48,7 @@ export function formatRunTable(record: RunRecord): string {
       (record.timings ? `  ${record.timings.totalSeconds.toFixed(1)} s` : ''),
   ]
   if (record.message) lines.push(`  ${record.message}`)
-  const snapshots = record.metrics?.snapshots ?? []
+  const snapshots = requestedSnapshots(record)
   if (snapshots.length > 0) {
     const band = c.analysis.band
     const first = snapshots[0]

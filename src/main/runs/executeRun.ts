@@ -72,13 +72,13 @@ export async function executeRun(request: ExecuteRunRequest, hooks: ExecuteRunHo
     const learningRate = resolveLearningRate(experiment, lambdaMax)
     record.learningRate = learningRate
     const eta = learningRate.value
-    const { totalSteps, snapshotSteps } = snapshotSchedule(experiment.training.time, experiment.training.snapshots, eta)
+    const { totalSteps, requestedSteps, snapshotSteps } = snapshotSchedule(experiment.training.time, experiment.training.snapshots, eta, experiment.analysis.timeGrid)
 
     const params = initialParameters(experiment.network, experiment.domain.dim)
     const problem = { dim: experiment.domain.dim, points: samples.points, weights: samples.weights, target, uniformGrid: samples.uniformGrid }
     const { engine, attempts } = await createTrainingEngine(request.backend, problem, experiment.network, params)
     record.backend = { name: engine.backend, precision: engine.precision, attempts }
-    record.steps = { total: totalSteps, completed: 0, snapshots: snapshotSteps }
+    record.steps = { total: totalSteps, completed: 0, snapshots: snapshotSteps, requested: requestedSteps }
     await writeRunRecord(runDir, record)
 
     const N = samples.weights.length

@@ -72,6 +72,8 @@ export interface AnalysisSpec {
   /** rel(t) and error norms are measured on [0, band] (spec section 6) */
   band: number
   models: SpectralModelName[]
+  /** evenly spaced snapshot times added to training.snapshots for heatmaps and decay curves */
+  timeGrid: number
 }
 
 export interface Experiment {

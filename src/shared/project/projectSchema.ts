@@ -147,6 +147,7 @@ export const EXPERIMENT_SCHEMA: FieldSchema = {
         xiPoints: { kind: 'number', rule: { integer: true, atLeast: 3 }, default: 401, doc: 'Points of the frequency grid.' },
         band: { kind: 'number', rule: { above: 0 }, default: 2.5, doc: 'rel(t) and error norms are measured on [0, band]; band <= xiMax.' },
         models: { kind: 'choices', values: ['diffusion', 'ntk'], nonEmpty: false, default: ['diffusion', 'ntk'], doc: 'Spectral models to solve: the diffusion model and the NTK prediction.' },
+        timeGrid: { kind: 'number', rule: { integer: true, atLeast: 0 }, default: 100, doc: 'Evenly spaced snapshot times added to training.snapshots for the heatmaps and decay curves (0: none).' },
       },
     },
   },

@@ -32,12 +32,16 @@ export function chooseLearningRate(training: TrainingSpec, lambdaMax: number): L
 
 /**
  * Gradient-descent steps for model times (spec section 2: t = n * eta).
- * Returns the total step count and the step of each snapshot time (rounded to the nearest step),
- * deduplicated and sorted, always including 0 and the total.
+ * Returns the total step count, the steps of the requested snapshot times (rounded to the nearest
+ * step, always with 0 and the total) and all snapshot steps: those plus `timeGrid` evenly spaced
+ * ones for heatmaps and decay curves; sorted and unique.
  */
-export function snapshotSchedule(time: number, snapshots: number[], learningRate: number): { totalSteps: number; snapshotSteps: number[] } {
+export function snapshotSchedule(time: number, snapshots: number[], learningRate: number, timeGrid = 0): { totalSteps: number; requestedSteps: number[]; snapshotSteps: number[] } {
   const totalSteps = Math.max(1, Math.round(time / learningRate))
-  const steps = new Set<number>([0, totalSteps])
-  for (const t of snapshots) steps.add(Math.min(totalSteps, Math.max(0, Math.round(t / learningRate))))
-  return { totalSteps, snapshotSteps: [...steps].sort((p, q) => p - q) }
+  const sorted = (steps: Set<number>) => [...steps].sort((p, q) => p - q)
+  const requested = new Set<number>([0, totalSteps])
+  for (const t of snapshots) requested.add(Math.min(totalSteps, Math.max(0, Math.round(t / learningRate))))
+  const all = new Set(requested)
+  for (let k = 1; k < timeGrid; k++) all.add(Math.round((k * totalSteps) / timeGrid))
+  return { totalSteps, requestedSteps: sorted(requested), snapshotSteps: sorted(all) }
 }

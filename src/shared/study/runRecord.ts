@@ -34,7 +34,8 @@ export interface RunRecord {
   versions: Record<string, string>
   seeds: { network: number; samples: number }
   learningRate?: { value: number; auto: boolean; lambdaMax: number; largestStable: number }
-  steps?: { total: number; completed: number; snapshots: number[] }
+  /** snapshots: every snapshot step; requested: those of training.snapshots (the rest fill the time grid) */
+  steps?: { total: number; completed: number; snapshots: number[]; requested: number[] }
   timings?: { prepareSeconds: number; trainSeconds: number; analysisSeconds: number; totalSeconds: number; msPerStep: number }
   metrics?: { initialLoss: number; finalLoss: number; snapshots: SnapshotMetrics[] }
   arrays: Record<string, RunArrayEntry>

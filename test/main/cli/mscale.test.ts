@@ -140,7 +140,7 @@ print(q.shape[0], xi.shape[0], q.dtype)`, runDir], { encoding: 'utf8' })
       await new Promise((r) => setTimeout(r, 100))
       if (existsSync(runsDir) && /"status": "running"/.test(readRecords(runsDir)) && /"backend"/.test(readRecords(runsDir))) break
     }
-    await new Promise((r) => setTimeout(r, 500)) // let training take some steps
+    await new Promise((r) => setTimeout(r, 1500)) // let training take some steps (preparation comes first)
     child.kill('SIGINT')
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
     expect(code, stderr).toBe(1)

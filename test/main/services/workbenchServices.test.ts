@@ -107,7 +107,7 @@ describe('workbench services', () => {
   })
 
   it('streams the models before training and each training snapshot, and run.load reads the stored run back', async () => {
-    const dir = writeTinyProject([tinyExperiment('live')])
+    const dir = writeTinyProject([tinyExperiment('live', { analysis: { timeGrid: 8 } })])
     const prepared: RunPrepared[] = []
     const snapshots: RunSnapshot[] = []
     const offPrepared = runs.on('prepared', (p) => prepared.push(p))
@@ -119,9 +119,12 @@ describe('workbench services', () => {
     expect(prepared).toHaveLength(1)
     const [p] = prepared
     expect(p.xi).toBeInstanceOf(Float64Array)
-    expect(p.snapshotSteps).toHaveLength(3)
-    expect(p.models.diffusion!.Q.length).toBe(3 * p.xi.length)
-    expect(snapshots.map((s) => s.index)).toEqual([0, 1, 2])
+    // The requested times 0, 0.25, 0.5 and a grid of 8 intervals: 9 to 11 distinct steps.
+    const S = p.snapshotSteps.length
+    expect(S).toBeGreaterThanOrEqual(9)
+    expect(S).toBeLessThanOrEqual(11)
+    expect(p.models.diffusion!.Q.length).toBe(S * p.xi.length)
+    expect(snapshots.map((s) => s.index)).toEqual([...Array(S).keys()])
     const stored = await runs.load({ runDir })
     expect(stored.record.status).toBe('done')
     const F = p.xi.length
@@ -131,7 +134,8 @@ describe('workbench services', () => {
       expect(snapshot.errorNorm).toBe(stored.record.metrics!.snapshots[snapshot.index].errorNorm)
     })
     expect(Array.from(stored.arrays.diffusion_Q.data)).toEqual(Array.from(p.models.diffusion!.Q))
-    expect(stored.arrays.output.shape).toEqual([3, 101])
+    expect(stored.arrays.output.shape).toEqual([S, 101])
+    expect(stored.record.steps!.requested).toHaveLength(3)
     expect((await runs.load({ runDir: join(dir, 'runs', 'nope') }).catch((e) => e)).code).toBe('unknown-run')
   })
 

@@ -53,9 +53,10 @@ describe('parseProject', () => {
     expect(result.ok).toBe(true)
     if (!result.ok) return
     expect(result.warnings).toEqual([])
-    // Every field it gives is kept as given; only domain.seed (omitted there) is added.
+    // Every field it gives is kept as given; only domain.seed and analysis.timeGrid (omitted there) are added.
     const expected = issueExample()
     ;(expected.experiments[0].domain as Record<string, unknown>).seed = 0
+    ;(expected.experiments[0].analysis as Record<string, unknown>).timeGrid = 100
     expect(result.project).toEqual(expected)
   })
 
@@ -69,7 +70,7 @@ describe('parseProject', () => {
       init: 'zero-output', sigmaA: 1, sigmaW: 1, sigmaB: 1, seed: 0,
     })
     expect(experiment.training).toEqual({ learningRate: 'auto', time: 1, snapshots: [0, 1], backend: 'auto' })
-    expect(experiment.analysis).toEqual({ xiMax: 4, xiPoints: 401, band: 2.5, models: ['diffusion', 'ntk'] })
+    expect(experiment.analysis).toEqual({ xiMax: 4, xiPoints: 401, band: 2.5, models: ['diffusion', 'ntk'], timeGrid: 100 })
   })
 
   it('sorts and de-duplicates snapshots and adds 0 and the final time', () => {
@@ -115,7 +116,7 @@ describe('parseProject', () => {
       '$.experiments[2].id: duplicate id "scales-1248" (also used by $.experiments[0]); ids must be unique',
       '$.experiments[3].network.width: must be an even integer >= 2 for zero-output initialisation (got 3)',
       '$.experiments[3].training.snapshots: every snapshot must lie in [0, time] = [0, 1] (got 1.5 at [1])',
-      '$.experiments[4].analysis: must be an object with fields xiMax, xiPoints, band, models (got a list)',
+      '$.experiments[4].analysis: must be an object with fields xiMax, xiPoints, band, models, timeGrid (got a list)',
       '$.experiments[4].training: missing; expected an object with fields learningRate, time, snapshots, backend (required: learningRate, time)',
       expect.stringMatching(/^\$\.experiments\[4\]\.target\.expr: 'y' at character 10 is not a variable of a 1-D target/),
     ])

@@ -21,7 +21,15 @@ describe('chooseLearningRate', () => {
 
 describe('snapshotSchedule', () => {
   it('turns model times into steps (t = n eta), always with 0 and the end, sorted and unique', () => {
-    expect(snapshotSchedule(2, [1, 0.5, 0.5, 2], 0.01)).toEqual({ totalSteps: 200, snapshotSteps: [0, 50, 100, 200] })
-    expect(snapshotSchedule(1, [], 0.3)).toEqual({ totalSteps: 3, snapshotSteps: [0, 3] })
+    expect(snapshotSchedule(2, [1, 0.5, 0.5, 2], 0.01)).toEqual({ totalSteps: 200, requestedSteps: [0, 50, 100, 200], snapshotSteps: [0, 50, 100, 200] })
+    expect(snapshotSchedule(1, [], 0.3)).toEqual({ totalSteps: 3, requestedSteps: [0, 3], snapshotSteps: [0, 3] })
+  })
+
+  it('adds an evenly spaced time grid for heatmaps, keeping the requested steps apart', () => {
+    const schedule = snapshotSchedule(1, [0.33], 0.01, 4)
+    expect(schedule.requestedSteps).toEqual([0, 33, 100])
+    expect(schedule.snapshotSteps).toEqual([0, 25, 33, 50, 75, 100])
+    // A grid finer than the steps collapses onto the steps that exist.
+    expect(snapshotSchedule(0.03, [], 0.01, 100).snapshotSteps).toEqual([0, 1, 2, 3])
   })
 })
