@@ -1,5 +1,6 @@
-// Bundles the Node-side entry points (CLI, compute workers) into out/node with esbuild, so that
-// `mscale` and the worker threads run as plain JavaScript without a TypeScript loader.
+// Bundles the Node-side entry points (CLI, compute workers, browser mode's server, `npm start`)
+// into out/node with esbuild, so that `mscale`, `npm run serve`, `npm start` and the worker threads
+// run as plain JavaScript without a TypeScript loader.
 // Runs on `npm install` (prepare), before tests, and on demand from bin/mscale.mjs.
 import { build } from 'esbuild'
 import { existsSync } from 'node:fs'
@@ -14,6 +15,8 @@ export const NODE_ENTRIES = {
   runWorker: 'src/main/compute/runWorker.ts',
   previewWorker: 'src/main/compute/previewWorker.ts',
   bench: 'bench/trainingBenchmark.ts',
+  server: 'src/main/server/serveCommand.ts',
+  start: 'src/main/server/startCommand.ts',
 }
 
 export async function buildNode({ quiet = false } = {}) {

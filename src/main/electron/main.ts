@@ -9,7 +9,9 @@
  * - no remote content: every http(s)/ws(s) request is cancelled except to the Vite dev server
  *   in development; navigation, window.open, <webview> and permission requests are refused.
  *
- * The services themselves (src/main/services) know nothing of Electron.
+ * The services themselves (src/main/services) know nothing of Electron: main.ts gives them what
+ * only Electron has, the native folder dialog (directoryDialog.ts), the OS recent documents and
+ * the per-user settings folder (app.getPath('userData')).
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, type IpcMainInvokeEvent, type MenuItemConstructorOptions, type Session } from 'electron'
 import { join } from 'node:path'
@@ -18,6 +20,7 @@ import { createServiceEventEmitter, createServiceRouter } from '../../shared/api
 import { serveWorkbenchServices, SHELL_SERVICE, type ShellCommand, type WorkbenchServices } from '../../shared/api/workbenchApi'
 import { createServices } from '../services/createServices'
 import { CONTENT_SECURITY_POLICY_HEADER } from './contentSecurityPolicy'
+import { createDirectoryDialog } from './directoryDialog'
 import { serveOverIpc } from './ipcTransport'
 
 export const APP_TITLE = 'MscaleDNN Spectral Workbench'
@@ -168,7 +171,15 @@ function start(): void {
 
   app.whenReady().then(() => {
     installSessionSecurity(session.defaultSession)
-    services = createServices()
+    services = createServices({
+      mode: 'electron',
+      settingsDir: app.getPath('userData'),
+      chooseDirectory: createDirectoryDialog({
+        dialog,
+        parentWindow: () => BrowserWindow.getFocusedWindow() ?? mainWindow,
+      }),
+      onProjectOpened: (dir) => app.addRecentDocument(dir),
+    })
     const shellEvents = createServiceEventEmitter(SHELL_SERVICE)
     const router = createServiceRouter(serveWorkbenchServices(services, shellEvents, {
       onUnexpectedError: (error, channel, method) => console.error(`[workbench] ${channel}.${method} failed:`, error),

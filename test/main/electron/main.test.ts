@@ -25,11 +25,19 @@ const fake = vi.hoisted(() => {
     appListeners,
     contentsListeners,
     disposed: 0,
+    servicesOptions: undefined as Record<string, unknown> | undefined,
+    recentDocuments: [] as string[],
+    openDialogCalls: [] as unknown[][],
+    openDialogAnswer: { canceled: false, filePaths: ['/chosen/study.mscale'] } as { canceled: boolean; filePaths: string[] },
+    focusedWindow: undefined as unknown,
   }
   class BrowserWindow {
     static all: BrowserWindow[] = []
     static getAllWindows() {
       return BrowserWindow.all
+    }
+    static getFocusedWindow() {
+      return record.focusedWindow ?? null
     }
     readonly entry: (typeof record.windows)[number]
     readonly webContents: { send(channel: string, message: unknown): void; isDestroyed(): boolean }
@@ -70,6 +78,10 @@ const fake = vi.hoisted(() => {
         record.quitCalls += 1
       },
       exit: () => undefined,
+      getPath: (name: string) => `/fake/${name}`,
+      addRecentDocument: (path: string) => {
+        record.recentDocuments.push(path)
+      },
     },
     BrowserWindow,
     Menu: {
@@ -101,7 +113,13 @@ const fake = vi.hoisted(() => {
         },
       },
     },
-    dialog: { showErrorBox: () => undefined },
+    dialog: {
+      showErrorBox: () => undefined,
+      showOpenDialog: async (...args: unknown[]) => {
+        record.openDialogCalls.push(args)
+        return record.openDialogAnswer
+      },
+    },
   }
   return { record, electron }
 })
@@ -112,19 +130,41 @@ vi.mock('../../../src/main/services/createServices', async () => {
   const { createServiceEventEmitter } = await import('../../../src/shared/api/apiProxy')
   const { RUN_SERVICE } = await import('../../../src/shared/api/workbenchApi')
   return {
-    createServices: () => ({
-      project: {
-        open: async (dir: string) => ({ dir, project: { format: 'mscale-workbench/project', version: 1, name: 'fake', experiments: [] }, warnings: [] }),
-        validate: async () => ({ ok: true, problems: [], warnings: [] }),
-        save: async () => undefined,
-      },
-      run: { start: async () => ({ runId: 'r', runDir: '/r' }), cancel: async () => undefined, list: async () => [] },
-      analysis: { coefficients: async ({ xi }: { xi: number[] }) => ({ xi, Rre: xi, Rim: xi, Dre: xi, Dim: xi }) },
-      runEvents: createServiceEventEmitter(RUN_SERVICE),
-      dispose: async () => {
-        fake.record.disposed += 1
-      },
-    }),
+    createServices: (options: Record<string, unknown>) => {
+      fake.record.servicesOptions = options
+      const opened = (dir: string) => ({ dir, project: { format: 'mscale-workbench/project', version: 1, name: 'fake', experiments: [] }, warnings: [] })
+      return {
+        project: {
+          open: async (dir: string) => opened(dir),
+          validate: async () => ({ ok: true, problems: [], warnings: [] }),
+          save: async () => undefined,
+          create: async ({ dir }: { dir: string }) => opened(dir),
+          copyExample: async ({ dir }: { dir: string }) => opened(dir),
+        },
+        run: { start: async () => ({ runId: 'r', runDir: '/r' }), cancel: async () => undefined, list: async () => [], load: async () => ({}) },
+        analysis: {
+          coefficients: async ({ xi }: { xi: number[] }) => ({ xi, Rre: xi, Rim: xi, Dre: xi, Dim: xi }),
+          preview: async () => ({ notes: [] }),
+        },
+        workspace: {
+          info: async () => ({ mode: 'electron' }),
+          startupProject: async () => opened('/example'),
+          recentProjects: async () => [],
+          listDirectory: async () => ({ dir: '/', entries: [] }),
+          // what the real workspace service does: hand the request to the shell's dialog
+          chooseDirectory: async ({ purpose, defaultPath }: { purpose: string; defaultPath?: string }) =>
+            (options.chooseDirectory as (purpose: string, defaultPath?: string) => Promise<string | null>)(purpose, defaultPath),
+          saveRecovery: async () => undefined,
+          loadRecovery: async () => null,
+          discardRecovery: async () => undefined,
+          writeFile: async ({ path }: { path: string }) => ({ path }),
+        },
+        runEvents: createServiceEventEmitter(RUN_SERVICE),
+        dispose: async () => {
+          fake.record.disposed += 1
+        },
+      }
+    },
   }
 })
 
@@ -201,7 +241,7 @@ describe('IPC', () => {
 
   it('handles exactly the workbench channels', () => {
     expect([...record.handlers.keys()].sort()).toEqual(
-      ['analysis', 'project', 'run', 'shell'].map((channel) => `workbench-api:${channel}:request`),
+      ['analysis', 'project', 'run', 'shell', 'workspace'].map((channel) => `workbench-api:${channel}:request`),
     )
   })
 
@@ -211,6 +251,43 @@ describe('IPC', () => {
     expect(await invoke('project', 'https://evil.example/', message)).toMatchObject({ ok: false, error: { code: 'forbidden' } })
     expect(await invoke('project', join('file:///elsewhere', 'index.html'), message)).toMatchObject({ ok: false, error: { code: 'forbidden' } })
     expect(await invoke('project', appPage(), message, { url: appPage() })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+  })
+})
+
+describe('services', () => {
+  const invoke = (message: unknown) => record.handlers.get('workbench-api:workspace:request')?.(
+    { senderFrame: { url: pathToFileURL(record.windows[0].loadedFile ?? '').href, parent: null } }, message)
+
+  it('are built for Electron, with settings in userData', () => {
+    expect(record.servicesOptions).toMatchObject({ mode: 'electron', settingsDir: '/fake/userData' })
+    expect(record.servicesOptions?.workspaceRoot).toBeUndefined()
+  })
+
+  it('choose folders in a native dialog, modal to the focused window, with a title per purpose', async () => {
+    record.openDialogCalls.length = 0
+    record.focusedWindow = record.windows[0]
+    record.openDialogAnswer = { canceled: false, filePaths: ['/chosen/study.mscale'] }
+    const message = { kind: 'request', id: 3, channel: 'workspace', method: 'chooseDirectory', args: { purpose: 'open-project', defaultPath: '/home/me' } }
+    expect(await invoke(message)).toEqual({ kind: 'response', id: 3, ok: true, result: '/chosen/study.mscale' })
+    expect(record.openDialogCalls).toEqual([[record.windows[0], {
+      title: 'Open Project', buttonLabel: 'Open', properties: ['openDirectory', 'createDirectory'], defaultPath: '/home/me',
+    }]])
+
+    // cancelled: null; another purpose: its own title; no focused window: the main window
+    record.focusedWindow = undefined
+    record.openDialogAnswer = { canceled: true, filePaths: [] }
+    const exportMessage = { ...message, id: 4, args: { purpose: 'export-folder' } }
+    expect(await invoke(exportMessage)).toEqual({ kind: 'response', id: 4, ok: true, result: null })
+    const [parent, options] = record.openDialogCalls[1] as [unknown, Record<string, unknown>]
+    expect(parent).toBeDefined()
+    expect(options).toMatchObject({ title: 'Export Figures To', properties: ['openDirectory', 'createDirectory'] })
+    expect(options).not.toHaveProperty('defaultPath')
+  })
+
+  it('put every project opened into the OS recent documents', () => {
+    const onProjectOpened = record.servicesOptions?.onProjectOpened as (dir: string) => void
+    onProjectOpened('/studies/a.mscale')
+    expect(record.recentDocuments).toEqual(['/studies/a.mscale'])
   })
 })
 
