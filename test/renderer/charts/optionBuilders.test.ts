@@ -2,11 +2,13 @@
 // here: axis names with units, log axes where values span decades, line styles per source, one
 // colour scale shared by side-by-side heatmaps, and that the data in the option is the data given.
 import { describe, expect, it } from 'vitest'
-import { logTicks } from '../../../src/renderer/src/charts/options/chartCommon'
+import { linearTicks, logTicks, markerLabelPosition } from '../../../src/renderer/src/charts/options/chartCommon'
 import { AXIS_NAMES, OKABE_ITO, SOURCE_LINE_TYPE, VIRIDIS, scaleSetColor } from '../../../src/renderer/src/charts/chartTheme'
 import { coefficientsOption, coefficientsTable } from '../../../src/renderer/src/charts/options/coefficientsOption'
 import { decayOption } from '../../../src/renderer/src/charts/options/decayOption'
-import { VIRIDIS_LUT, heatmapOption, heatmapTable, log10Range, rowBounds, rowColorStops, viridisColor } from '../../../src/renderer/src/charts/options/heatmapOption'
+import {
+  VIRIDIS_LUT, heatmapCells, heatmapOption, heatmapTable, log10Range, rowBounds, rowColorStops, rowPixels, viridisColor,
+} from '../../../src/renderer/src/charts/options/heatmapOption'
 import { lossOption } from '../../../src/renderer/src/charts/options/lossOption'
 import { relOption } from '../../../src/renderer/src/charts/options/relOption'
 import { snapshotOption } from '../../../src/renderer/src/charts/options/snapshotOption'
@@ -232,3 +234,65 @@ describe('lossOption and relOption', () => {
     expect(asLoose(option).xAxis.name).toBe(AXIS_NAMES.t)
   })
 })
+
+describe('heatmap rows as pixels (screen) and cells (tests)', () => {
+  const xi = [0, 1, 2]
+  const times = [0, 1]
+  const values = Float64Array.from([1, -0.1, 0, 0.01, 1e-3, 1e-4])
+
+  it('colours pixels as the gradients do, cells repeated, zeros transparent', () => {
+    const pixels = rowPixels(values, 0, 3, 2, -4, 0)
+    expect(pixels).toHaveLength(3 * 2 * 4)
+    const hex = (i: number) => `#${[0, 1, 2].map((c) => pixels[4 * i + c].toString(16).padStart(2, '0')).join('')}`
+    expect([hex(0), hex(1)]).toEqual([viridisColor(0, -4, 0), viridisColor(0, -4, 0)])
+    expect(hex(2)).toBe(viridisColor(-1, -4, 0))
+    expect([pixels[3], pixels[7], pixels[11], pixels[23]]).toEqual([255, 255, 255, 0])
+  })
+
+  it('draws a row from the painter\'s image where there is one, its gradient otherwise', () => {
+    const image = { width: 3, height: 3 } as unknown as CanvasImageSource
+    const painter = { rowImage: (s: number) => (s === 0 ? { image, sx: 0, sy: 1, sWidth: 3, sHeight: 1 } : undefined) }
+    const series = seriesOf(heatmapOption({ xi, times, values, title: 'x', min: -4, max: 0 }, painter))[0]
+    const api = { value: (i: number) => [series.data[0], series.data[1]][0][i], coord: (p: number[]) => [p[0] * 10, 100 - p[1] * 10] }
+    const first = series.renderItem({ dataIndex: 0 }, api)
+    expect(first.type).toBe('image')
+    expect(first.style).toMatchObject({ image, sy: 1, sHeight: 1 })
+    const secondApi = { ...api, value: (i: number) => series.data[1][i] }
+    const second = series.renderItem({ dataIndex: 1 }, secondApi)
+    expect(second.type).toBe('rect')
+    expect(second.style.fill.colorStops).toEqual(rowColorStops([-2, -3, -4], -4, 0))
+  })
+
+  it('lists the cells as log10 |v|, row-major, null for zeros, only the rows drawn', () => {
+    const cells = heatmapCells({ xi, times, values, title: 'x', min: -4, max: 0, rows: 1 })
+    expect(cells).toEqual({ F: 3, S: 1, xi, t: [0], values: [0, -1, null] })
+  })
+})
+
+describe('axis ends and markers', () => {
+  it('label a linear axis at round steps, its ends only where they fall on one', () => {
+    expect(linearTicks(0, 0.4996)).toEqual({ interval: 0.1, showMinLabel: true, showMaxLabel: false })
+    expect(linearTicks(0, 1)).toEqual({ interval: 0.2, showMinLabel: true, showMaxLabel: true })
+    expect(linearTicks(-4, 4).showMaxLabel).toBe(true)
+    const decay = asLoose(decayOption({ times: [0, 0.25, 0.4996], curves: [{ xi: 1, training: [1, 0.5, 0.25] }] }))
+    expect([decay.xAxis.min, decay.xAxis.max]).toEqual([0, 0.4996])
+    expect(decay.xAxis.axisLabel.showMaxLabel).toBe(false)
+    expect(asLoose(relOption({ times: [0, 0.4996], rel: { diffusion: [0, 0.1] } })).xAxis.axisLabel.showMaxLabel).toBe(false)
+    expect(asLoose(lossOption({ steps: [0, 10], loss: [1, 0.5], learningRate: 0.04996 })).xAxis.axisLabel.showMaxLabel).toBe(false)
+  })
+
+  it('put a marker\'s label right of the line near the axis start (off the tick labels), left of it elsewhere', () => {
+    expect(markerLabelPosition(0, 0, 1)).toBe('insideEndBottom')
+    expect(markerLabelPosition(0.5, 0, 1)).toBe('insideEndTop')
+    expect(markerLabelPosition(1, 0, 1)).toBe('insideEndTop')
+    const decay = asLoose(decayOption({ times: [0, 1], curves: [{ xi: 1, training: [1, 0.5] }], markedTime: 0 }))
+    expect(decay.series[0].markLine.label.position).toBe('insideEndBottom')
+  })
+
+  it('tell solid, dashed and dotted apart in the snapshot legend: line icons without symbols', () => {
+    const legend = asLoose(snapshotOption({ xi: [0, 1], training: [1, 0.1], diffusion: [1, 0.2], ntk: [1, 0.3], t: 0, part: 'Q' })).legend
+    expect(legend.itemStyle.opacity).toBe(0)
+    expect(legend.itemWidth).toBeGreaterThanOrEqual(36)
+  })
+})
+

@@ -28,6 +28,17 @@ function snapshot(index: number): RunSnapshot {
   }
 }
 
+function storedRun(): RunData {
+  const arrays: RunData['arrays'] = {
+    xi: { shape: [F], data: Float64Array.from([0, 1, 2]) },
+    snapshot_times: { shape: [S], data: Float64Array.from([0, 1]) },
+    points: { shape: [N, 1], data: Float64Array.from([-1, 1]) },
+    target: { shape: [N], data: Float64Array.from([1, 2]) },
+  }
+  const record = { runId: 'r1', experimentId: 'e', status: 'running' } as unknown as RunData['record']
+  return { runDir: '/p/runs/r1', record, arrays }
+}
+
 describe('chart data', () => {
   it('fills a live run snapshot by snapshot', () => {
     const data = chartDataFromPrepared(prepared())
@@ -110,6 +121,67 @@ describe('useRunDataStore', () => {
     vi.advanceTimersByTime(UPDATE_INTERVAL_MS)
     expect(store.version - afterPrepared).toBeLessThanOrEqual(2)
     expect(store.get({ runId: 'r1' })?.lossSteps).toHaveLength(20)
+  })
+
+  it('keeps the end of a run that finished before it streamed anything (cancelled while preparing)', async () => {
+    const store = useRunDataStore()
+    store.listen()
+    handlers.get('finished')!({ runId: 'r1', experimentId: 'e', status: 'cancelled', message: 'cancelled at step 0', runDir: '/p/runs/r1' })
+    handlers.get('prepared')!(prepared())
+    expect(store.get({ runId: 'r1' })?.status).toBe('cancelled')
+    expect(store.statusOf('r1')).toEqual({ status: 'cancelled', message: 'cancelled at step 0' })
+    await vi.runAllTimersAsync()
+    expect(store.version).toBeGreaterThan(0)
+  })
+
+  it('follows a cancellation in the reactive status, not only in the mutated data', () => {
+    const store = useRunDataStore()
+    store.listen()
+    handlers.get('prepared')!(prepared())
+    expect(store.statusOf('r1')?.status).toBe('running')
+    handlers.get('finished')!({ runId: 'r1', experimentId: 'e', status: 'cancelled', runDir: '/p/runs/r1' })
+    expect(store.statusOf('r1')?.status).toBe('cancelled')
+    expect(store.get({ runDir: '/p/runs/r1' })?.status).toBe('cancelled')
+  })
+
+  it('keeps a complete live copy when its run is done, and loads the stored run for export', async () => {
+    const store = useRunDataStore()
+    store.listen()
+    const client = useConnectionStore().requireClient() as unknown as { run: { load: ReturnType<typeof vi.fn> } }
+    handlers.get('prepared')!(prepared())
+    handlers.get('snapshot')!(snapshot(0))
+    handlers.get('snapshot')!(snapshot(1))
+    handlers.get('finished')!({ runId: 'r1', experimentId: 'e', status: 'done', runDir: '/p/runs/r1' })
+    expect(client.run.load).not.toHaveBeenCalled()
+    const live = store.get({ runId: 'r1' })
+    expect(live?.status).toBe('done')
+    expect(live?.partialLoss).toBe(true)
+    await store.ensureComplete({ runId: 'r1' })
+    expect(client.run.load).toHaveBeenCalledWith({ runDir: '/p/runs/r1' })
+  })
+
+  it('does not let a stored copy that finished loading replace the live one', async () => {
+    const store = useRunDataStore()
+    store.listen()
+    const client = useConnectionStore().requireClient() as unknown as { run: { load: ReturnType<typeof vi.fn> } }
+    let answer!: (value: RunData) => void
+    client.run.load.mockImplementationOnce(() => new Promise<RunData>((resolve) => (answer = resolve)))
+    const loading = store.load('/p/runs/r1')
+    handlers.get('prepared')!(prepared())
+    answer(storedRun())
+    await loading
+    expect(store.get({ runDir: '/p/runs/r1' })?.source).toBe('live')
+  })
+
+  it('finds P information of the models in a task after the prepared event, then redraws', async () => {
+    const store = useRunDataStore()
+    store.listen()
+    const event = prepared()
+    event.models.diffusion!.P = Float64Array.from([0.1, 0, 0, 0, 0, 0])
+    handlers.get('prepared')!(event)
+    expect(store.get({ runId: 'r1' })?.hasP).toBe(false)
+    await vi.runAllTimersAsync()
+    expect(store.get({ runId: 'r1' })?.hasP).toBe(true)
   })
 
   it('says why a stored run could not be loaded', async () => {

@@ -2,13 +2,20 @@
  * The figures of a run (UI.md, run tab): each one an option and its data table, built from the
  * run's chart data and what the user chose (snapshot, picked frequencies, part Q or P). Shared by
  * the run dashboard, the compare view and "Export all figures".
+ *
+ * Figures are lazy (RunFigure): making one costs nothing; its option is built the first time a
+ * chart or an export asks for it (EChart.vue builds it in the chart's own task, see
+ * chartScheduler.ts), its data table only when it is exported. A streaming run thus pays for the
+ * charts it redraws, one per task, and never for CSV tables nobody asked for.
  */
+import type { EChartsOption } from 'echarts'
 import type { RunChartData } from '../stores/useRunDataStore'
 import { scaleSetColor } from './chartTheme'
 import type { Figure } from './figureExport'
+import { rasterPainter } from './heatmapRaster'
 import { coefficientsOption, coefficientsTable } from './options/coefficientsOption'
 import { decayOption, decayTable, type DecayCurve, type DecayOptionInput } from './options/decayOption'
-import { heatmapOption, heatmapTable, log10Range, type HeatmapOptionInput } from './options/heatmapOption'
+import { heatmapCells, heatmapOption, heatmapTable, log10Range, type HeatmapCells, type HeatmapOptionInput } from './options/heatmapOption'
 import { columnOf, rowOf } from './options/chartCommon'
 import { lossOption, lossTable } from './options/lossOption'
 import { relOption, relTable } from './options/relOption'
@@ -62,35 +69,107 @@ function spectra(data: RunChartData, source: 'training' | 'diffusion' | 'ntk') {
   return source === 'training' ? data.training : data.models[source]
 }
 
+/** Whether the run is streaming now (its data change as snapshots arrive). */
+export function isStreaming(data: RunChartData): boolean {
+  return data.source === 'live' && (data.status === 'running' || data.status === 'queued')
+}
+
+/** The training rows the colour range uses: the first while streaming, all of them otherwise. */
+function rangeRows(data: RunChartData): number {
+  return isStreaming(data) ? Math.min(1, filledRows(data)) : filledRows(data)
+}
+
+/** Colour ranges computed so far, per run data object: "<part>:<rows used>" -> range. */
+const rangeCache = new WeakMap<RunChartData, Map<string, { min: number; max: number }>>()
+
 /**
  * The common log10 colour range of the training and diffusion heatmaps of one part. While a run
  * streams, the range comes from the models and the first training row (the initial error) only,
- * so it stays put as rows arrive and the diffusion heatmap need not be redrawn; a stored run
- * uses every row.
+ * so it stays put as rows arrive and the diffusion heatmap need not be redrawn; a stored or
+ * finished run uses every row. The same object comes back while its inputs stay the same (computed once).
  */
 export function heatmapRange(data: RunChartData, part: SpectrumPart): { min: number; max: number } {
   const F = data.xi.length
-  const rows = data.source === 'live' ? Math.min(1, filledRows(data)) : filledRows(data)
+  const rows = rangeRows(data)
+  const key = `${part}:${rows}`
+  let cache = rangeCache.get(data)
+  if (!cache) rangeCache.set(data, (cache = new Map()))
+  const known = cache.get(key)
+  if (known) return known
   const training = spectra(data, 'training')?.[part]
   const matrices = [
-    ...(training && rows > 0 ? [Array.prototype.slice.call(training, 0, rows * F) as number[]] : []),
+    ...(training && rows > 0 ? [ArrayBuffer.isView(training) ? training.subarray(0, rows * F) : training.slice(0, rows * F)] : []),
     ...(['diffusion', 'ntk'] as const).map((model) => spectra(data, model)?.[part]).filter((m): m is NonNullable<typeof m> => m !== undefined),
   ]
-  return log10Range(matrices, 8)
+  const range = log10Range(matrices, 8)
+  cache.set(key, range)
+  return range
 }
 
+/** A figure whose option and table are built on first use (then kept). */
+export interface RunFigure extends Figure {
+  /** the option for the screen, built once (a heatmap paints its rows from cached images) */
+  screen: () => EChartsOption
+  /** the heatmap's cells (tests, tools), built on each call; undefined for other figures */
+  cells?: () => HeatmapCells
+}
+
+/**
+ * A figure built lazily: `option` (what export renders) and `table` are getters that build once;
+ * `screen` is the option the chart shows (the same one unless given).
+ */
+export function lazyFigure(
+  name: string, buildOption: () => EChartsOption, buildTable: () => Figure['table'],
+  extra: { screen?: () => EChartsOption; cells?: () => HeatmapCells; height?: number; width?: number } = {},
+): RunFigure {
+  let option: EChartsOption | undefined
+  let table: Figure['table'] | undefined
+  let screen: EChartsOption | undefined
+  const exported = () => (option ??= buildOption())
+  const { screen: buildScreen, ...rest } = extra
+  return {
+    name,
+    get option() { return exported() },
+    get table() { return (table ??= buildTable()) },
+    screen: buildScreen ? () => (screen ??= buildScreen()) : exported,
+    ...rest,
+  }
+}
+
+/** The key of a heatmap colour range: it changes exactly when heatmapRange's answer may change. */
+export function heatmapRangeKey(data: RunChartData, part: SpectrumPart): string {
+  return `${data.runId}:${data.source}:${part}:${rangeRows(data)}`
+}
+
+/**
+ * The heatmap of one source and part. range: the colour range, or a function giving it (default
+ * heatmapRange of the run), called when the option is built, not now.
+ */
 export function heatmapFigure(
   data: RunChartData, source: 'training' | 'diffusion', part: SpectrumPart,
-  range: { min: number; max: number }, markedXi?: number,
-): Figure | null {
+  range?: { min: number; max: number } | (() => { min: number; max: number }), markedXi?: number,
+): RunFigure | null {
   const values = spectra(data, source)?.[part]
   if (!values) return null
-  const input: HeatmapOptionInput = {
-    xi: data.xi, times: data.times, values, part, markedXi, ...range,
-    title: `${source === 'training' ? 'Training' : 'Diffusion model'}: log10 |${part}(xi, t)|`,
-    rows: source === 'training' ? filledRows(data) : undefined,
+  const rows = source === 'training' ? filledRows(data) : undefined
+  let input: HeatmapOptionInput | undefined
+  const get = (): HeatmapOptionInput => {
+    if (input) return input
+    const r = typeof range === 'function' ? range() : range ?? heatmapRange(data, part)
+    input = {
+      xi: data.xi, times: data.times, values, part, markedXi, min: r.min, max: r.max, rows,
+      title: `${source === 'training' ? 'Training' : 'Diffusion model'}: log10 |${part}(xi, t)|`,
+    }
+    return input
   }
-  return { name: `heatmap-${source}${part === 'P' ? '-P' : ''}`, option: heatmapOption(input), table: heatmapTable(input), height: 300 }
+  return lazyFigure(`heatmap-${source}${part === 'P' ? '-P' : ''}`, () => heatmapOption(get()), () => heatmapTable(get()), {
+    screen: () => {
+      const i = get()
+      return heatmapOption(i, rasterPainter(values, data.xi.length, data.times.length, rows ?? data.times.length, i.min, i.max))
+    },
+    cells: () => heatmapCells(get()),
+    height: 300,
+  })
 }
 
 export function snapshotInput(data: RunChartData, view: RunView): SnapshotOptionInput {
@@ -109,9 +188,11 @@ export function snapshotInput(data: RunChartData, view: RunView): SnapshotOption
   }
 }
 
-export function snapshotFigure(data: RunChartData, view: RunView): Figure {
-  const input = snapshotInput(data, view)
-  return { name: `snapshot-${view.part}-t${data.times[clampSnapshot(data, view.snapshotIndex)].toPrecision(3)}`, option: snapshotOption(input), table: snapshotTable(input) }
+export function snapshotFigure(data: RunChartData, view: RunView): RunFigure {
+  const name = `snapshot-${view.part}-t${data.times[clampSnapshot(data, view.snapshotIndex)].toPrecision(3)}`
+  let input: SnapshotOptionInput | undefined
+  const get = () => (input ??= snapshotInput(data, view))
+  return lazyFigure(name, () => snapshotOption(get()), () => snapshotTable(get()))
 }
 
 export function decayInput(data: RunChartData, view: RunView): DecayOptionInput {
@@ -132,57 +213,64 @@ export function decayInput(data: RunChartData, view: RunView): DecayOptionInput 
   }
 }
 
-export function decayFigure(data: RunChartData, view: RunView): Figure {
-  const input = decayInput(data, view)
-  return { name: `decay-${view.part}`, option: decayOption(input), table: decayTable(input) }
+export function decayFigure(data: RunChartData, view: RunView): RunFigure {
+  let input: DecayOptionInput | undefined
+  const get = () => (input ??= decayInput(data, view))
+  return lazyFigure(`decay-${view.part}`, () => decayOption(get()), () => decayTable(get()))
 }
 
-export function coefficientsFigure(data: RunChartData, view: RunView): Figure | null {
-  if (!data.coefficients) return null
-  const input = { xi: data.xi, coefficients: data.coefficients, markedXi: view.markedXi, title: 'Coefficients R(xi), D(xi)' }
-  return { name: 'coefficients', option: coefficientsOption(input), table: coefficientsTable(input) }
+export function coefficientsFigure(data: RunChartData, view: RunView): RunFigure | null {
+  const coefficients = data.coefficients
+  if (!coefficients) return null
+  const input = { xi: data.xi, coefficients, markedXi: view.markedXi, title: 'Coefficients R(xi), D(xi)' }
+  return lazyFigure('coefficients', () => coefficientsOption(input), () => coefficientsTable(input))
 }
 
-export function targetFigure(data: RunChartData, view: RunView): Figure {
+export function targetFigure(data: RunChartData, view: RunView): RunFigure {
   const N = data.target.length
   const s = clampSnapshot(data, view.snapshotIndex)
-  const output = data.filled[s] ? rowOf(data.output, s, N) : undefined
-  const input = { points: data.points, target: data.target, output, dim: data.dim, t: data.times[s], title: 'Target and network output' }
-  return { name: 'target-output', option: targetOption(input), table: targetTable(input) }
+  const filled = data.filled[s]
+  const input = () => ({
+    points: data.points, target: data.target, output: filled ? rowOf(data.output, s, N) : undefined, dim: data.dim, t: data.times[s],
+    title: 'Target and network output',
+  })
+  return lazyFigure('target-output', () => targetOption(input()), () => targetTable(input()))
 }
 
-export function lossFigure(data: RunChartData, view: RunView): Figure {
+export function lossFigure(data: RunChartData, view: RunView): RunFigure {
+  // the loss arrays grow while a run streams: take the part that exists now
+  const n = Math.min(data.lossSteps.length, data.loss.length)
   const input = {
-    steps: data.lossSteps, loss: data.loss, learningRate: data.learningRate,
+    steps: data.lossSteps.slice(0, n), loss: data.loss.slice(0, n), learningRate: data.learningRate,
     markedTime: data.times[clampSnapshot(data, view.snapshotIndex)], tMax: data.times[data.times.length - 1],
   }
-  return { name: 'loss', option: lossOption(input), table: lossTable(input) }
+  return lazyFigure('loss', () => lossOption(input), () => lossTable(input))
 }
 
-export function relFigure(data: RunChartData, view: RunView): Figure {
+export function relFigure(data: RunChartData, view: RunView): RunFigure {
   const input = {
     times: data.times,
-    rel: { ...(data.models.diffusion ? { diffusion: data.rel.diffusion } : {}), ...(data.models.ntk ? { ntk: data.rel.ntk } : {}) },
+    // copies: a streaming run fills these in place
+    rel: { ...(data.models.diffusion ? { diffusion: [...data.rel.diffusion] } : {}), ...(data.models.ntk ? { ntk: [...data.rel.ntk] } : {}) },
     color: scaleSetColor(view.colorIndex ?? 0),
     markedTime: data.times[clampSnapshot(data, view.snapshotIndex)],
     yMax: view.relMax,
   }
-  return { name: 'rel', option: relOption(input), table: relTable(input) }
+  return lazyFigure('rel', () => relOption(input), () => relTable(input))
 }
 
 /** Every figure of a run for "Export all figures" (P heatmaps only where P carries information). */
-export function allRunFigures(data: RunChartData, view: RunView): Figure[] {
-  const figures: (Figure | null)[] = []
+export function allRunFigures(data: RunChartData, view: RunView): RunFigure[] {
+  const figures: (RunFigure | null)[] = []
   const parts: SpectrumPart[] = data.hasP ? ['Q', 'P'] : ['Q']
   for (const part of parts) {
-    const range = heatmapRange(data, part)
-    figures.push(heatmapFigure(data, 'training', part, range, view.markedXi), heatmapFigure(data, 'diffusion', part, range, view.markedXi))
+    figures.push(heatmapFigure(data, 'training', part, undefined, view.markedXi), heatmapFigure(data, 'diffusion', part, undefined, view.markedXi))
   }
   figures.push(
     snapshotFigure(data, view), decayFigure(data, view), coefficientsFigure(data, view), targetFigure(data, view),
     lossFigure(data, view), relFigure(data, view),
   )
-  return figures.filter((figure): figure is Figure => figure !== null)
+  return figures.filter((figure): figure is RunFigure => figure !== null)
 }
 
 /** Default frequencies for the decay curves: three spread over the analysis band (or the grid). */

@@ -65,6 +65,11 @@ export interface RunChartData {
   hasP: boolean
   /** the network's scale set, where known (stored runs) */
   scales?: number[]
+  /**
+   * A live copy kept after its run finished: everything drawn is there, but the loss only at the
+   * steps progress and snapshots reported (the stored run has every step). ensureComplete loads it.
+   */
+  partialLoss?: boolean
 }
 
 function maxAbs(values: ArrayLike<number> | undefined): number {
@@ -90,8 +95,11 @@ export function carriesP(pairs: (SpectraPair | undefined)[]): boolean {
   return p > 0 && p > P_NOISE_RATIO * scale
 }
 
-/** Chart data from a prepared event: models and grids known, training rows still empty. */
-export function chartDataFromPrepared(event: RunPrepared): RunChartData {
+/**
+ * Chart data from a prepared event: models and grids known, training rows still empty. hasP:
+ * given by the caller (the store decides it in a later task), else computed from the models.
+ */
+export function chartDataFromPrepared(event: RunPrepared, options: { hasP?: boolean } = {}): RunChartData {
   const S = event.snapshotTimes.length
   const F = event.xi.length
   const N = event.target.length
@@ -117,7 +125,8 @@ export function chartDataFromPrepared(event: RunPrepared): RunChartData {
     lossSteps: [],
     loss: [],
     rel: { diffusion: new Array<number | null>(S).fill(null), ntk: new Array<number | null>(S).fill(null) },
-    hasP: carriesP([event.models.diffusion, event.models.ntk]),
+    hasP: options.hasP ?? carriesP([event.models.diffusion, event.models.ntk]),
+    partialLoss: true,
   })
 }
 
@@ -136,8 +145,22 @@ export function applySnapshot(data: RunChartData, event: RunSnapshot): void {
   }
   data.rel.diffusion[s] = event.rel.diffusion ?? null
   data.rel.ntk[s] = event.rel.ntk ?? null
-  if (!data.hasP && carriesP([{ P: event.P, Q: event.Q } as SpectraPair, data.models.diffusion])) data.hasP = true
+  if (!data.hasP && snapshotCarriesP(data, event)) data.hasP = true
   appendLoss(data, event.step, event.loss)
+}
+
+/** The largest |Q| of a run's diffusion model, computed once per run (a scan of S x F values). */
+const modelScales = new WeakMap<RunChartData, number>()
+
+/** Whether a snapshot's P carries information (as carriesP, with the model's scale cached). */
+function snapshotCarriesP(data: RunChartData, event: RunSnapshot): boolean {
+  let scale = modelScales.get(data)
+  if (scale === undefined) {
+    scale = maxAbs(data.models.diffusion?.Q)
+    modelScales.set(data, scale)
+  }
+  const p = maxAbs(event.P)
+  return p > 0 && p > P_NOISE_RATIO * Math.max(scale, maxAbs(event.Q))
 }
 
 /** out[offset + i] = values[i] for i < count (typed or plain arrays, whatever the transport gave). */
@@ -231,32 +254,41 @@ export const useRunDataStore = defineStore('runData', () => {
   /** runDir -> why it could not be loaded */
   const loadErrors = ref<Record<string, string>>({})
   const loading = ref<Record<string, boolean>>({})
+  /**
+   * runId -> its status and message, reactive on its own (not through `version`): the chart data
+   * is one object mutated in place, and a run that ends before it streams anything (cancelled
+   * while preparing) must still show its end.
+   */
+  const statuses = ref<Record<string, { status: RunStatus; message?: string }>>({})
 
   let unsubscribers: (() => void)[] = []
   let pendingTimer: ReturnType<typeof setTimeout> | undefined
   let lastBump = 0
   const storedOrder: string[] = []
 
-  /** Bumps `version` now, or once the interval since the last bump has passed. */
+  let pendingDue = 0
+
+  function bump(): void {
+    pendingTimer = undefined
+    lastBump = Date.now()
+    triggerRef(runs)
+    version.value += 1
+  }
+
+  /**
+   * Bumps `version` in a task of its own: at once (immediate), or once the interval since the last
+   * bump has passed. Never synchronously: the charts' work then never joins the task that decoded
+   * an event (a large 'prepared' event or a stored run), so neither blocks the page for the sum.
+   */
   function scheduleUpdate(immediate = false): void {
     const now = Date.now()
-    if (immediate || now - lastBump >= UPDATE_INTERVAL_MS) {
-      if (pendingTimer !== undefined) {
-        clearTimeout(pendingTimer)
-        pendingTimer = undefined
-      }
-      lastBump = now
-      triggerRef(runs)
-      version.value += 1
-      return
+    const wait = immediate ? 0 : Math.max(0, UPDATE_INTERVAL_MS - (now - lastBump))
+    if (pendingTimer !== undefined) {
+      if (now + wait >= pendingDue) return
+      clearTimeout(pendingTimer)
     }
-    if (pendingTimer !== undefined) return
-    pendingTimer = setTimeout(() => {
-      pendingTimer = undefined
-      lastBump = Date.now()
-      triggerRef(runs)
-      version.value += 1
-    }, UPDATE_INTERVAL_MS - (now - lastBump))
+    pendingDue = now + wait
+    pendingTimer = setTimeout(bump, wait)
   }
 
   /** Subscribes to the run service's events (once). */
@@ -276,8 +308,37 @@ export const useRunDataStore = defineStore('runData', () => {
     unsubscribers = []
   }
 
+  function setStatus(runId: string, status: RunStatus, message?: string): void {
+    const known = statuses.value[runId]
+    if (known && known.status === status && known.message === message) return
+    statuses.value = { ...statuses.value, [runId]: { status, message } }
+  }
+
+  function isFinal(status: RunStatus | undefined): boolean {
+    return status !== undefined && status !== 'running' && status !== 'queued'
+  }
+
   function onPrepared(event: RunPrepared): void {
-    runs.value.set(event.runId, chartDataFromPrepared(event))
+    // whether P carries information scans every model value: in a task of its own, not in the
+    // one that decoded the event nor in the one that draws the dashboard
+    const data = chartDataFromPrepared(event, { hasP: false })
+    setTimeout(() => {
+      if (!data.hasP && carriesP([event.models.diffusion, event.models.ntk])) {
+        data.hasP = true
+        scheduleUpdate(true)
+      }
+    }, 0)
+    // the run may have ended already (its 'finished' came first): keep that end
+    const known = statuses.value[event.runId]
+    if (known && isFinal(known.status)) {
+      data.status = known.status
+      data.message = known.message
+    } else {
+      setStatus(event.runId, 'running')
+    }
+    const present = runs.value.get(event.runId)
+    if (present?.runDir) data.runDir = present.runDir
+    runs.value.set(event.runId, data)
     scheduleUpdate(true)
   }
 
@@ -298,14 +359,32 @@ export const useRunDataStore = defineStore('runData', () => {
   function onFinished(event: RunFinished): void {
     const data = runs.value.get(event.runId)
     runIdByDir.set(event.runDir, event.runId)
+    setStatus(event.runId, event.status, event.message)
     if (data) {
       data.status = event.status
       data.message = event.message
       data.runDir = event.runDir
       scheduleUpdate(true)
     }
-    // the stored run is complete (loss at every step, metrics): replace the live copy with it
-    if (data && event.status === 'done') void load(event.runDir, { force: true })
+    // A live copy with every snapshot holds all that the charts draw: keep it (loading the
+    // stored run would decode every array again, a long task right after the run). Export loads
+    // the stored run first (ensureComplete), for the loss at every step. A copy that missed
+    // snapshots is replaced by the stored run now.
+    if (data && event.status === 'done' && data.source === 'live' && data.filledCount < data.filled.length) {
+      void load(event.runDir, { force: true })
+    }
+  }
+
+  /**
+   * The complete data of a run before export: a live copy kept after its run finished is
+   * replaced by the stored run (loss at every step, metrics). Resolves with the data to use.
+   */
+  async function ensureComplete(key: { runId?: string; runDir?: string }): Promise<RunChartData | undefined> {
+    const data = get(key)
+    if (!data || !data.partialLoss || data.status !== 'done') return data
+    const runDir = data.runDir ?? key.runDir
+    if (!runDir) return data
+    return (await load(runDir, { force: true })) ?? data
   }
 
   /** The chart data of a run, by id or folder (undefined: none yet). */
@@ -322,6 +401,20 @@ export const useRunDataStore = defineStore('runData', () => {
     loading.value = { ...loading.value, [runDir]: true }
     try {
       const stored = chartDataFromStored(await connection.requireClient().run.load({ runDir }))
+      // a live copy that arrived while this loaded is newer than a folder still being written
+      const live = runs.value.get(stored.runId)
+      if (live && live.source === 'live' && !options.force) {
+        runIdByDir.set(runDir, live.runId)
+        if (!live.runDir) live.runDir = runDir
+        return live
+      }
+      const known = statuses.value[stored.runId]
+      if (known && isFinal(known.status) && !isFinal(stored.status)) {
+        stored.status = known.status
+        stored.message = known.message
+      } else {
+        setStatus(stored.runId, stored.status, stored.message)
+      }
       runs.value.set(stored.runId, stored)
       runIdByDir.set(runDir, stored.runId)
       remember(stored.runId)
@@ -357,13 +450,19 @@ export const useRunDataStore = defineStore('runData', () => {
 
   /** Adds chart data directly (tests, harnesses). */
   function put(data: RunChartData): void {
+    setStatus(data.runId, data.status, data.message)
     runs.value.set(data.runId, markRaw(data))
     if (data.runDir) runIdByDir.set(data.runDir, data.runId)
     scheduleUpdate(true)
   }
 
+  /** The status of a run (reactive), from its events or its stored record. */
+  function statusOf(runId: string | undefined): { status: RunStatus; message?: string } | undefined {
+    return runId ? statuses.value[runId] : undefined
+  }
+
   return {
-    runs, version, loadErrors, loading,
-    listen, stopListening, get, load, associate, put, onPrepared, onSnapshot, onProgress, onFinished,
+    runs, version, loadErrors, loading, statuses, statusOf,
+    listen, stopListening, get, load, ensureComplete, associate, put, onPrepared, onSnapshot, onProgress, onFinished,
   }
 })

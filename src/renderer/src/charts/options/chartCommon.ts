@@ -83,9 +83,17 @@ export function gridLayout(options: { title?: boolean; legend?: boolean; right?:
   return { top: top + 8, left: 72, right: options.right ?? 24, bottom: options.bottom ?? 52 }
 }
 
-/** The legend, above the plot (never over it), scrolling when there are many entries. */
-export function legendAbove(options: { title?: boolean; data?: string[] } = {}): EChartsOption['legend'] {
-  return { type: 'scroll', top: options.title ? 28 : 4, left: 'center', itemWidth: 28, ...(options.data ? { data: options.data } : {}) }
+/**
+ * The legend, above the plot (never over it), scrolling when there are many entries. lineStyles:
+ * the entries differ by line style only (training solid, diffusion dashed, NTK dotted in one
+ * colour): icons are longer lines without the symbol, so solid, dashed and dotted read apart.
+ */
+export function legendAbove(options: { title?: boolean; data?: string[]; lineStyles?: boolean } = {}): EChartsOption['legend'] {
+  return {
+    type: 'scroll', top: options.title ? 28 : 4, left: 'center', itemWidth: options.lineStyles ? 40 : 28,
+    ...(options.lineStyles ? { itemStyle: { opacity: 0 } } : {}),
+    ...(options.data ? { data: options.data } : {}),
+  }
 }
 
 export function titleOf(text: string | undefined): EChartsOption['title'] | undefined {
@@ -114,11 +122,68 @@ export function logTicks(min: number, max: number, labels = 5): { min: number; m
   return { min: pow10(top - interval * Math.ceil(decades / interval)), max: pow10(top), interval }
 }
 
+/** A round tick step (1, 2 or 5 times a power of ten) giving about `count` intervals over [min, max]. */
+export function niceStep(min: number, max: number, count = 5): number {
+  const raw = (max - min) / Math.max(1, count)
+  if (!(raw > 0) || !Number.isFinite(raw)) return 1
+  const power = pow10(Math.floor(Math.log10(raw)))
+  const fraction = raw / power
+  const nice = fraction <= 1.5 ? 1 : fraction <= 3 ? 2 : fraction <= 7 ? 5 : 10
+  return nice * power
+}
+
+function isMultiple(value: number, step: number): boolean {
+  const ratio = value / step
+  return Math.abs(ratio - Math.round(ratio)) < 1e-6
+}
+
+/**
+ * Ticks of a linear axis over [min, max] that end where the data end: a round step, and the end
+ * labels shown only when they fall on it (an axis ending at t = 0.4996 labels 0, 0.1, ..., 0.4,
+ * not "0.4996" crowded next to "0.4").
+ */
+export function linearTicks(min: number, max: number, count = 5): { interval: number; showMinLabel: boolean; showMaxLabel: boolean } {
+  const interval = niceStep(min, max, count)
+  return { interval, showMinLabel: isMultiple(min, interval), showMaxLabel: isMultiple(max, interval) }
+}
+
+/** The smallest and largest finite value (undefined when there is none). */
+export function finiteExtent(values: ArrayLike<number | null>): { min: number; max: number } | undefined {
+  let min = Infinity
+  let max = -Infinity
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
+    if (v == null || !Number.isFinite(v)) continue
+    if (v < min) min = v
+    if (v > max) max = v
+  }
+  return max >= min ? { min, max } : undefined
+}
+
+/** A linear axis' range that ends where the data end (numbers, so the end labels can be judged). */
+export function dataExtent(values: ArrayLike<number | null>): { min: number | 'dataMin'; max: number | 'dataMax' } {
+  const extent = finiteExtent(values)
+  return extent && extent.max > extent.min ? extent : { min: 'dataMin', max: 'dataMax' }
+}
+
+/**
+ * Where the label of a vertical marker line goes: right of the line near the axis start (left of
+ * it, it would sit on the y tick labels), left of the line elsewhere (never against the plot's
+ * right edge).
+ */
+export function markerLabelPosition(x: number, min: number, max: number): 'insideEndTop' | 'insideEndBottom' {
+  if (!(max > min)) return 'insideEndTop'
+  return (x - min) / (max - min) < 0.12 ? 'insideEndBottom' : 'insideEndTop'
+}
+
 /** A value axis with a name and unit, centred under or beside the plot. */
 export function namedAxis(name: string, options: { log?: boolean; position?: 'x' | 'y'; min?: number | 'dataMin'; max?: number | 'dataMax'; scale?: boolean } = {}) {
   const y = options.position === 'y'
   const aligned = options.log && typeof options.min === 'number' && typeof options.max === 'number' && options.min > 0 && options.max > options.min
     ? logTicks(options.min, options.max)
+    : undefined
+  const linear = !options.log && typeof options.min === 'number' && typeof options.max === 'number' && options.max > options.min
+    ? linearTicks(options.min, options.max)
     : undefined
   return {
     type: options.log ? 'log' : 'value',
@@ -129,10 +194,14 @@ export function namedAxis(name: string, options: { log?: boolean; position?: 'x'
     ...(options.min !== undefined ? { min: options.min } : {}),
     ...(options.max !== undefined ? { max: options.max } : {}),
     ...(aligned ?? {}),
+    ...(linear ? { interval: linear.interval } : {}),
     ...(options.scale ? { scale: true } : {}),
     // axes at the plot's edge, not through zero inside it
     axisLine: { onZero: false },
-    axisLabel: { formatter: (value: number) => formatTick(value), hideOverlap: true },
+    axisLabel: {
+      formatter: (value: number) => formatTick(value), hideOverlap: true,
+      ...(linear ? { showMinLabel: linear.showMinLabel, showMaxLabel: linear.showMaxLabel } : {}),
+    },
     minorTick: { show: Boolean(options.log) && !(aligned && aligned.interval > 1) },
   } as const
 }
@@ -148,14 +217,14 @@ export function axisTooltip(): EChartsOption['tooltip'] {
 }
 
 /** A vertical marker line at x (the picked frequency), styled the same on every chart. */
-export function markedLine(x: number | undefined, label = 'picked xi'): Record<string, unknown> | undefined {
+export function markedLine(x: number | undefined, label = 'picked xi', range?: { min: number; max: number }): Record<string, unknown> | undefined {
   if (x === undefined || !Number.isFinite(x)) return undefined
   return {
     silent: true,
     symbol: 'none',
     animation: false,
     lineStyle: { type: 'solid', color: '#888888', width: 1 },
-    label: { formatter: `${label} = ${formatNumber(x, 4)}`, position: 'insideEndTop' },
+    label: { formatter: `${label} = ${formatNumber(x, 4)}`, position: range ? markerLabelPosition(x, range.min, range.max) : 'insideEndTop' },
     data: [{ xAxis: x }],
   }
 }

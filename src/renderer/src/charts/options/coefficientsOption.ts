@@ -7,7 +7,7 @@
 import type { EChartsOption } from 'echarts'
 import { AXIS_NAMES, OKABE_ITO } from '../chartTheme'
 import {
-  absForLog, axisTooltip, logAxisBounds, gridLayout, insideZoom, legendAbove, markedLine, namedAxis, spansDecades, tableOf, titleOf, toArray,
+  absForLog, axisTooltip, dataExtent, finiteExtent, logAxisBounds, gridLayout, insideZoom, legendAbove, markedLine, namedAxis, spansDecades, tableOf, titleOf, toArray,
   type DataTable, type NumericArray,
 } from './chartCommon'
 
@@ -49,7 +49,7 @@ export function coefficientsOption(input: CoefficientsOptionInput): EChartsOptio
   shownParts.forEach((part, k) => {
     source[part.key] = log ? absColumns[k] : toArray(input.coefficients[part.key])
   })
-  const mark = markedLine(input.markedXi)
+  const mark = markedLine(input.markedXi, 'picked xi', finiteExtent(input.xi))
   const series = shownParts.map((part, k) => ({
     type: 'line',
     name: log ? `|${part.label}|` : part.label,
@@ -69,7 +69,7 @@ export function coefficientsOption(input: CoefficientsOptionInput): EChartsOptio
     tooltip: axisTooltip(),
     dataZoom: insideZoom(['x']),
     dataset: { source },
-    xAxis: namedAxis(AXIS_NAMES.xi, { min: 'dataMin', max: 'dataMax' }),
+    xAxis: namedAxis(AXIS_NAMES.xi, dataExtent(input.xi)),
     yAxis: namedAxis(log ? '|R(xi)|, |D(xi)|' : 'R(xi), D(xi)', { position: 'y', log, ...(bounds ?? {}) }),
     series,
   } as EChartsOption

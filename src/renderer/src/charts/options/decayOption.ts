@@ -7,7 +7,7 @@
 import type { EChartsOption } from 'echarts'
 import { AXIS_NAMES, SOURCE_LABEL, SOURCE_LINE_TYPE, scaleSetColor, type CurveSource } from '../chartTheme'
 import {
-  absForLog, formatNumber, logAxisBounds, gridLayout, insideZoom, legendAbove, namedAxis, tableOf, titleOf, toArray,
+  absForLog, dataExtent, formatNumber, markerLabelPosition, logAxisBounds, gridLayout, insideZoom, legendAbove, namedAxis, tableOf, titleOf, toArray,
   type DataTable, type NumericArray,
 } from './chartCommon'
 
@@ -46,6 +46,7 @@ export function decayOption(input: DecayOptionInput): EChartsOption {
   const columns: (number | null)[][] = []
   const labels: string[] = []
   const sourcesUsed = new Set<CurveSource>()
+  const tExtent = dataExtent(times)
   input.curves.forEach((curve, k) => {
     const color = scaleSetColor(k + (input.colorOffset ?? 0))
     for (const name of SOURCES) {
@@ -74,7 +75,10 @@ export function decayOption(input: DecayOptionInput): EChartsOption {
     series[0].markLine = {
       silent: true, symbol: 'none', animation: false,
       lineStyle: { type: 'solid', color: '#888888', width: 1 },
-      label: { formatter: `t = ${formatNumber(input.markedTime, 4)}`, position: 'insideEndTop' },
+      label: {
+        formatter: `t = ${formatNumber(input.markedTime, 4)}`,
+        position: typeof tExtent.min === 'number' && typeof tExtent.max === 'number' ? markerLabelPosition(input.markedTime, tExtent.min, tExtent.max) : 'insideEndTop',
+      },
       data: [{ xAxis: input.markedTime }],
     }
   }
@@ -107,7 +111,7 @@ export function decayOption(input: DecayOptionInput): EChartsOption {
     },
     dataZoom: insideZoom(['x']),
     dataset: { source },
-    xAxis: namedAxis(AXIS_NAMES.t, { min: 'dataMin', max: 'dataMax' }),
+    xAxis: namedAxis(AXIS_NAMES.t, tExtent),
     yAxis: namedAxis(part === 'P' ? AXIS_NAMES.absP : AXIS_NAMES.absQ, {
       position: 'y', log: true, ...(yMin !== undefined ? { min: yMin } : {}), ...(yMax !== undefined ? { max: yMax } : {}),
     }),

@@ -9,7 +9,7 @@
  */
 import type { EChartsOption } from 'echarts'
 import { AXIS_NAMES, VIRIDIS } from '../chartTheme'
-import { formatNumber, formatTick, tableOf, titleOf, toArray, type DataTable, type NumericArray } from './chartCommon'
+import { formatNumber, formatTick, markerLabelPosition, tableOf, titleOf, toArray, type DataTable, type NumericArray } from './chartCommon'
 
 export interface HeatmapOptionInput {
   /** cycles per unit length, F values */
@@ -104,44 +104,134 @@ export function rowColorStops(logValues: (number | null)[], min: number, max: nu
   return stops
 }
 
+/** The LUT as bytes: r, g, b of colour k at 3k, 3k + 1, 3k + 2 (for rasterised rows). */
+export const VIRIDIS_RGB: Uint8Array = (() => {
+  const out = new Uint8Array(256 * 3)
+  VIRIDIS_LUT.forEach((hex, k) => {
+    for (let c = 0; c < 3; c++) out[3 * k + c] = parseInt(hex.slice(1 + 2 * c, 3 + 2 * c), 16)
+  })
+  return out
+})()
+
 /**
- * Each snapshot row is one rectangle filled with a horizontal gradient whose stops are the
- * cells' colours, drawn by a custom series on value axes. A classic heatmap series would make
- * one element per cell (160 000 for 801 x 200: seconds to draw); rows keep it to S elements, a
- * few tens of milliseconds, exact cell colours, real model-time spacing of the rows, and vector
- * output in SVG.
+ * Row s of an S x F matrix as RGBA pixels, `repeat` pixels per cell, in the same colours as
+ * rowColorStops (viridisColor of log10 |v| on [min, max]); cells without a value transparent.
  */
-export function heatmapOption(input: HeatmapOptionInput): EChartsOption {
+export function rowPixels(values: NumericArray, s: number, F: number, repeat: number, min: number, max: number, out = new Uint8ClampedArray(F * repeat * 4)): Uint8ClampedArray {
+  const span = max > min ? max - min : 0
+  for (let f = 0; f < F; f++) {
+    const a = Math.abs(values[s * F + f])
+    let r = 0
+    let g = 0
+    let b = 0
+    let alpha = 0
+    if (a > 0 && Number.isFinite(a)) {
+      const u = span > 0 ? (Math.log10(a) - min) / span : 0.5
+      const k = 3 * Math.max(0, Math.min(255, Math.round(u * 255)))
+      r = VIRIDIS_RGB[k]
+      g = VIRIDIS_RGB[k + 1]
+      b = VIRIDIS_RGB[k + 2]
+      alpha = 255
+    }
+    for (let i = f * repeat; i < (f + 1) * repeat; i++) {
+      out[4 * i] = r
+      out[4 * i + 1] = g
+      out[4 * i + 2] = b
+      out[4 * i + 3] = alpha
+    }
+  }
+  return out
+}
+
+/** The largest log10 |v| of row s (null: the row has no value). */
+export function rowMaxLog10(values: NumericArray, s: number, F: number): number | null {
+  let best = 0
+  for (let f = 0; f < F; f++) {
+    const a = Math.abs(values[s * F + f])
+    if (a > best && Number.isFinite(a)) best = a
+  }
+  return best > 0 ? Math.log10(best) : null
+}
+
+/** The pixels of one row: a slice (sx, sy, sWidth, sHeight) of an image, F cells left to right. */
+export interface HeatmapRowSlice {
+  image: CanvasImageSource
+  sx: number
+  sy: number
+  sWidth: number
+  sHeight: number
+}
+
+/** How the rows are painted: vector gradients (default, export) or images the caller provides. */
+export interface HeatmapRowPainter {
+  /** the pixels of row s, or undefined to fall back to its gradient */
+  rowImage(s: number): HeatmapRowSlice | undefined
+}
+
+/**
+ * The cells of a heatmap for tests and tools (the custom series does not list them): the chart
+ * registry of the run dashboard returns them as `__cells` (see RunDashboard.vue).
+ * values: log10 |v| row-major S x F (null where v = 0), S the rows drawn.
+ */
+export interface HeatmapCells {
+  F: number
+  S: number
+  xi: number[]
+  t: number[]
+  values: (number | null)[]
+}
+
+export function heatmapCells(input: HeatmapOptionInput): HeatmapCells {
+  const xi = toArray(input.xi)
+  const F = xi.length
+  const S = Math.min(input.times.length, input.rows ?? input.times.length, Math.floor(input.values.length / Math.max(F, 1)))
+  const values = new Array<number | null>(S * F)
+  for (let i = 0; i < S * F; i++) {
+    const a = Math.abs(input.values[i])
+    values[i] = a > 0 && Number.isFinite(a) ? Math.log10(a) : null
+  }
+  return { F, S, xi, t: toArray(input.times, 0, S), values }
+}
+
+/** log10 |v| of row s, cell by cell (null: no value). */
+function logRow(values: NumericArray, s: number, F: number): (number | null)[] {
+  const row = new Array<number | null>(F)
+  for (let f = 0; f < F; f++) {
+    const a = Math.abs(values[s * F + f])
+    row[f] = a > 0 && Number.isFinite(a) ? Math.log10(a) : null
+  }
+  return row
+}
+
+/**
+ * Each snapshot row is one rectangle drawn by a custom series on value axes: filled with a
+ * horizontal gradient whose stops are the cells' colours (vector, for SVG export), or, on screen,
+ * with an image of the row (painter.rowImage: rasterised once and reused while rows stream in).
+ * A classic heatmap series would make one element per cell (160 000 for 801 x 200: seconds to
+ * draw); rows keep it to S elements, exact cell colours and real model-time spacing of the rows.
+ * Nothing here is per cell except the gradients, built only when no image is given.
+ */
+export function heatmapOption(input: HeatmapOptionInput, painter?: HeatmapRowPainter): EChartsOption {
   const xi = toArray(input.xi)
   const times = toArray(input.times)
   const F = xi.length
   const S = Math.min(times.length, input.rows ?? times.length, Math.floor(input.values.length / Math.max(F, 1)))
   const part = input.part ?? 'Q'
   const colourName = `log10 |${part}|`
-  const logRows: (number | null)[][] = []
-  for (let s = 0; s < S; s++) {
-    const row = new Array<number | null>(F)
-    for (let f = 0; f < F; f++) {
-      const a = Math.abs(input.values[s * F + f])
-      row[f] = a > 0 && Number.isFinite(a) ? Math.log10(a) : null
-    }
-    logRows.push(row)
-  }
   const dxi = F > 1 ? (xi[F - 1] - xi[0]) / (F - 1) : 1
   const xiLow = F > 0 ? xi[0] - dxi / 2 : 0
   const xiHigh = F > 0 ? xi[F - 1] + dxi / 2 : 1
   const { low, high } = rowBounds(times)
-  const gradients = logRows.map((row) => ({
-    type: 'linear', x: 0, y: 0, x2: 1, y2: 0, global: false, colorStops: rowColorStops(row, input.min, input.max),
-  }))
+  const gradients = new Array<object | undefined>(S)
+  const gradientOf = (s: number): object => (gradients[s] ??= {
+    type: 'linear', x: 0, y: 0, x2: 1, y2: 0, global: false, colorStops: rowColorStops(logRow(input.values, s, F), input.min, input.max),
+  })
+  if (!painter) for (let s = 0; s < S; s++) gradientOf(s)
   const markedIndex = input.markedXi === undefined ? -1 : nearestIndex(xi, input.markedXi)
   const markedXi = markedIndex >= 0 ? xi[markedIndex] : undefined
   // one item per filled row: [row index, t, t low, t high, largest log10 value of the row]
-  const data = logRows.map((row, s) => {
-    let rowMax: number | null = null
-    for (const v of row) if (v !== null && (rowMax === null || v > rowMax)) rowMax = v
-    return [s, times[s], low[s], high[s], rowMax]
-  })
+  const data = new Array<(number | null)[]>(S)
+  for (let s = 0; s < S; s++) data[s] = [s, times[s], low[s], high[s], rowMaxLog10(input.values, s, F)]
   return {
     animation: false,
     // the main title, and the colour bar's name above the bar (its ends carry the values)
@@ -155,8 +245,8 @@ export function heatmapOption(input: HeatmapOptionInput): EChartsOption {
       confine: true,
       formatter: (params: unknown) => {
         const s = (params as { dataIndex?: number }).dataIndex
-        if (s === undefined || !logRows[s]) return ''
-        const row = logRows[s]
+        if (s === undefined || s >= S) return ''
+        const row = logRow(input.values, s, F)
         let best = -1
         for (let f = 0; f < F; f++) if (row[f] !== null && (best < 0 || (row[f] as number) > (row[best] as number))) best = f
         const lines = [`t = ${formatNumber(times[s])} (snapshot ${s + 1} of ${times.length})`]
@@ -209,17 +299,19 @@ export function heatmapOption(input: HeatmapOptionInput): EChartsOption {
         const s = api.value(0)
         const topLeft = api.coord([xiLow, api.value(3)])
         const bottomRight = api.coord([xiHigh, api.value(2)])
-        return {
-          type: 'rect',
-          shape: { x: topLeft[0], y: topLeft[1], width: bottomRight[0] - topLeft[0], height: bottomRight[1] - topLeft[1] + 1 },
-          style: { fill: gradients[s] },
-        }
+        const x = topLeft[0]
+        const y = topLeft[1]
+        const width = bottomRight[0] - topLeft[0]
+        const height = bottomRight[1] - topLeft[1] + 1
+        const slice = painter?.rowImage(s)
+        if (slice) return { type: 'image', style: { ...slice, x, y, width, height } }
+        return { type: 'rect', shape: { x, y, width, height }, style: { fill: gradientOf(s) } }
       },
       ...(markedXi !== undefined ? {
         markLine: {
           silent: true, symbol: 'none', animation: false,
           lineStyle: { type: 'solid', color: '#ffffff', width: 1 },
-          label: { formatter: `xi = ${formatNumber(markedXi, 4)}`, color: '#ffffff', position: 'insideEndTop' },
+          label: { formatter: `xi = ${formatNumber(markedXi, 4)}`, color: '#ffffff', position: markerLabelPosition(markedXi, xiLow, xiHigh) },
           data: [{ xAxis: markedXi }],
         },
       } : {}),

@@ -44,7 +44,7 @@ export function lossOption(input: LossOptionInput): EChartsOption {
     tooltip: axisTooltip(),
     dataZoom: insideZoom(['x']),
     dataset: { source: { t, step: toArray(input.steps, 0, n), loss } },
-    xAxis: namedAxis(AXIS_NAMES.t, { min: 0, max: input.tMax ?? 'dataMax' }),
+    xAxis: namedAxis(AXIS_NAMES.t, { min: 0, max: input.tMax ?? (n > 0 && t[n - 1] > 0 ? t[n - 1] : 'dataMax') }),
     yAxis: namedAxis('loss', { position: 'y', log, scale: !log }),
     series: [{
       type: 'line', name: 'training loss', encode: { x: 't', y: 'loss', tooltip: ['step', 'loss'] }, showSymbol: false, symbol: 'none',

@@ -5,7 +5,7 @@
 import type { EChartsOption } from 'echarts'
 import { AXIS_NAMES, SOURCE_LABEL, SOURCE_LINE_TYPE, scaleSetColor } from '../chartTheme'
 import {
-  axisTooltip, gridLayout, insideZoom, legendAbove, namedAxis, tableOf, titleOf, toArray,
+  axisTooltip, dataExtent, gridLayout, insideZoom, legendAbove, namedAxis, tableOf, titleOf, toArray,
   type DataTable, type NumericArray,
 } from './chartCommon'
 
@@ -54,12 +54,12 @@ export function relOption(input: RelOptionInput): EChartsOption {
   return {
     animation: false,
     title: titleOf(input.title ?? 'rel(t)'),
-    legend: legendAbove({ title: true, data: series.map((s) => s.name as string) }),
+    legend: legendAbove({ title: true, data: series.map((s) => s.name as string), lineStyles: true }),
     grid: gridLayout({ title: true, legend: true }),
     tooltip: axisTooltip(),
     dataZoom: insideZoom(['x']),
     dataset: { source },
-    xAxis: namedAxis(AXIS_NAMES.t, { min: 'dataMin', max: 'dataMax' }),
+    xAxis: namedAxis(AXIS_NAMES.t, dataExtent(times)),
     yAxis: namedAxis(AXIS_NAMES.rel, { position: 'y', min: 0, ...(input.yMax !== undefined ? { max: input.yMax } : {}) }),
     series,
   } as EChartsOption

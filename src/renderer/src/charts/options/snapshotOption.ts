@@ -6,7 +6,7 @@
 import type { EChartsOption } from 'echarts'
 import { AXIS_NAMES, SOURCE_LABEL, SOURCE_LINE_TYPE, scaleSetColor, type CurveSource } from '../chartTheme'
 import {
-  absForLog, axisTooltip, logAxisBounds, formatNumber, gridLayout, insideZoom, legendAbove, markedLine, namedAxis, tableOf, titleOf, toArray,
+  absForLog, axisTooltip, dataExtent, finiteExtent, logAxisBounds, formatNumber, gridLayout, insideZoom, legendAbove, markedLine, namedAxis, tableOf, titleOf, toArray,
   type DataTable, type NumericArray,
 } from './chartCommon'
 
@@ -38,7 +38,8 @@ export function snapshotOption(input: SnapshotOptionInput): EChartsOption {
   const source: Record<string, (number | null)[]> = { xi: toArray(input.xi) }
   const series: Record<string, unknown>[] = []
   const columns: (number | null)[][] = []
-  const mark = markedLine(input.markedXi)
+  const xiExtent = dataExtent(input.xi)
+  const mark = markedLine(input.markedXi, 'picked xi', finiteExtent(input.xi))
   for (const name of SOURCES) {
     const values = input[name]
     if (!values) continue
@@ -65,12 +66,12 @@ export function snapshotOption(input: SnapshotOptionInput): EChartsOption {
   return {
     animation: false,
     title: titleOf(title),
-    legend: legendAbove({ title: true, data: series.map((s) => s.name as string) }),
+    legend: legendAbove({ title: true, data: series.map((s) => s.name as string), lineStyles: true }),
     grid: gridLayout({ title: true, legend: true }),
     tooltip: axisTooltip(),
     dataZoom: insideZoom(['x']),
     dataset: { source },
-    xAxis: namedAxis(AXIS_NAMES.xi, { min: 'dataMin', max: 'dataMax' }),
+    xAxis: namedAxis(AXIS_NAMES.xi, xiExtent),
     yAxis: namedAxis(input.part === 'P' ? AXIS_NAMES.absP : AXIS_NAMES.absQ, {
       position: 'y', log: true, ...(yMin !== undefined ? { min: yMin } : {}), ...(yMax !== undefined ? { max: yMax } : {}),
     }),

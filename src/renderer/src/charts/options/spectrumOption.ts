@@ -5,7 +5,7 @@
 import type { EChartsOption } from 'echarts'
 import { AXIS_NAMES, OKABE_ITO } from '../chartTheme'
 import {
-  absForLog, axisTooltip, logAxisBounds, gridLayout, insideZoom, legendAbove, markedLine, namedAxis, spansDecades, tableOf, titleOf, toArray,
+  absForLog, axisTooltip, dataExtent, finiteExtent, logAxisBounds, gridLayout, insideZoom, legendAbove, markedLine, namedAxis, spansDecades, tableOf, titleOf, toArray,
   type DataTable, type NumericArray,
 } from './chartCommon'
 
@@ -38,7 +38,7 @@ export function spectrumOption(input: SpectrumOptionInput): EChartsOption {
   const source: Record<string, (number | null)[]> = { xi, absP: log ? absP : toArray(input.P).map(Math.abs), absQ: log ? absQ : toArray(input.Q).map(Math.abs) }
   const names: string[] = []
   const series: Record<string, unknown>[] = []
-  const mark = markedLine(input.markedXi)
+  const mark = markedLine(input.markedXi, 'picked xi', finiteExtent(xi))
   if (showQ) {
     names.push('|Q(xi)| (odd part, Im)')
     series.push({ type: 'line', name: names[names.length - 1], encode: { x: 'xi', y: 'absQ' }, showSymbol: false, symbol: 'none', sampling: 'lttb', connectNulls: false, color: OKABE_ITO.blue, lineStyle: { type: 'solid' } })
@@ -57,7 +57,7 @@ export function spectrumOption(input: SpectrumOptionInput): EChartsOption {
     tooltip: axisTooltip(),
     dataZoom: insideZoom(['x']),
     dataset: { source },
-    xAxis: namedAxis(AXIS_NAMES.xi, { min: 'dataMin', max: 'dataMax' }),
+    xAxis: namedAxis(AXIS_NAMES.xi, dataExtent(xi)),
     yAxis: namedAxis(AXIS_NAMES.spectrum, { position: 'y', log, ...(bounds ?? {}) }),
     series,
   } as EChartsOption

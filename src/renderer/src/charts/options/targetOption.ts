@@ -6,7 +6,7 @@
 import type { EChartsOption } from 'echarts'
 import { AXIS_NAMES, OKABE_ITO, VIRIDIS } from '../chartTheme'
 import {
-  axisTooltip, formatNumber, gridLayout, insideZoom, legendAbove, namedAxis, tableOf, titleOf, toArray,
+  axisTooltip, dataExtent, formatNumber, gridLayout, insideZoom, legendAbove, namedAxis, tableOf, titleOf, toArray,
   type DataTable, type NumericArray,
 } from './chartCommon'
 
@@ -65,7 +65,7 @@ export function targetOption(input: TargetOptionInput): EChartsOption {
     tooltip: axisTooltip(),
     dataZoom: insideZoom(['x']),
     dataset: { source },
-    xAxis: namedAxis(AXIS_NAMES.x, { min: 'dataMin', max: 'dataMax' }),
+    xAxis: namedAxis(AXIS_NAMES.x, dataExtent(x)),
     yAxis: namedAxis(AXIS_NAMES.targetValue, { position: 'y', scale: true }),
     series,
   } as EChartsOption
