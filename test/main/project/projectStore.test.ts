@@ -31,7 +31,7 @@ const HAND_WRITTEN = {
         init: 'zero-output', sigmaA: 1, sigmaW: 1, sigmaB: 1, seed: 0, 'future option': { nested: [1e300, -2.5e-308, 'ü', true] },
       },
       training: { learningRate: 0.0002, time: 2, snapshots: [0, 0.5, 1, 2], backend: 'auto' },
-      analysis: { xiMax: 4, xiPoints: 801, band: 2.5, models: ['diffusion', 'ntk'] },
+      analysis: { xiMax: 4, xiPoints: 801, band: 2.5, models: ['diffusion', 'ntk'], timeGrid: 100 },
     },
   ],
   figures: { width: 3.5, format: 'pdf' },
