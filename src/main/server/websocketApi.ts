@@ -8,7 +8,7 @@
 import type { WebSocket } from 'ws'
 import { errorResponse, toApiError, type ServiceRouter } from '../../shared/api/apiProxy'
 import { API_ERROR_CODES, type ApiEventMessage, type ApiResponseMessage } from '../../shared/api/serviceContract'
-import { parseMessage, stringifyMessage } from '../../shared/api/typedArrayJson'
+import { encodeMessage, parseMessage, stringifyMessage } from '../../shared/api/typedArrayJson'
 import {
   isSubscriptionMessage,
   WEBSOCKET_CLOSE_POLICY,
@@ -38,9 +38,10 @@ export function serveWebSocketClient(router: ServiceRouter, socket: WebSocket, o
       socket.close(WEBSOCKET_CLOSE_POLICY, 'The client does not read fast enough; reconnect.')
       return
     }
-    let text: string
+    let text: string | Uint8Array
     try {
-      text = stringifyMessage(message)
+      // Messages with typed arrays (spectra, run data) go as binary frames: no base64, no big JSON.parse.
+      text = encodeMessage(message)
     } catch (error) {
       const what = message.kind === 'event' ? `event ${message.channel}.${message.event}` : message.kind
       options.onProblem?.(`A ${what} could not be sent: ${describe(error)}`)

@@ -1,7 +1,7 @@
 // The browser-mode JSON codec: every value the API sends must come back bit for bit. Bit
 // patterns are compared through their bytes, so NaN payloads and -0 count.
 import { describe, expect, it } from 'vitest'
-import {
+import { decodeMessage, encodeMessage,
   base64ToBytes,
   bytesToBase64,
   decodeJsonValue,
@@ -162,5 +162,46 @@ describe('base64', () => {
     expect(bytesToBase64(all)).toBe(Buffer.from(all).toString('base64'))
     expect(Array.from(base64ToBytes(Buffer.from(all).toString('base64')))).toEqual(Array.from(all))
     expect(() => base64ToBytes('A=AA')).toThrow(/not a base64 character/)
+  })
+})
+
+describe('encodeMessage / decodeMessage (binary frames for typed arrays)', () => {
+  it('sends JSON text when there is no typed array, and a binary frame when there is', () => {
+    expect(typeof encodeMessage({ a: 1, b: [NaN, -0] })).toBe('string')
+    expect(decodeMessage(encodeMessage({ a: 1, b: [NaN, -0] }) as string)).toEqual({ a: 1, b: [NaN, -0] })
+    expect(encodeMessage({ q: new Float64Array([1]) })).toBeInstanceOf(Uint8Array)
+  })
+
+  it('round-trips every bit of nested typed arrays of several kinds, aligned or not', () => {
+    const special = new Float64Array([1.5, NaN, -0, Infinity, -Infinity, 5e-324, -1.7976931348623157e308])
+    const value = {
+      kind: 'event', payload: { xi: special, steps: new Int32Array([0, -7, 2 ** 31 - 1]), odd: new Uint8Array([1, 2, 3]), f32: new Float32Array([0.1, NaN]) },
+      list: [new Float64Array(0), { nested: new Float64Array([3]) }], plain: { $dollar: 1, missing: undefined },
+    }
+    const frame = encodeMessage(value) as Uint8Array
+    // Received at an offset that breaks the 8-byte alignment: the decoder copies, then views.
+    const shifted = new Uint8Array(frame.byteLength + 3)
+    shifted.set(frame, 3)
+    for (const received of [frame, frame.buffer.slice(0), shifted.subarray(3)]) {
+      const decoded = decodeMessage(received as Uint8Array) as typeof value
+      const bits = (a: Float64Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length * 2))
+      expect(decoded.payload.xi).toBeInstanceOf(Float64Array)
+      expect(bits(decoded.payload.xi)).toEqual(bits(special))
+      expect(Object.is(decoded.payload.xi[2], -0)).toBe(true)
+      expect(Array.from(decoded.payload.steps)).toEqual([0, -7, 2 ** 31 - 1])
+      expect(Array.from(decoded.payload.odd)).toEqual([1, 2, 3])
+      expect(decoded.payload.f32[0]).toBe(Math.fround(0.1))
+      expect(Number.isNaN(decoded.payload.f32[1])).toBe(true)
+      expect(decoded.list[0]).toEqual(new Float64Array(0))
+      expect(Array.from((decoded.list[1] as { nested: Float64Array }).nested)).toEqual([3])
+      expect(decoded.plain).toEqual({ $dollar: 1, missing: undefined })
+      expect(Object.hasOwn(decoded.plain, 'missing')).toBe(true)
+    }
+  })
+
+  it('refuses frames that are not its own, or cut short, with a message', () => {
+    expect(() => decodeMessage(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]))).toThrow(/wrong magic number/)
+    const frame = encodeMessage({ q: new Float64Array(16) }) as Uint8Array
+    expect(() => decodeMessage(frame.subarray(0, frame.byteLength - 16))).toThrow(/past the end/)
   })
 })

@@ -11,7 +11,7 @@
  *   sessionStorage for reloads and removes it from the address bar with history.replaceState.
  */
 import { API_ERROR_CODES, isApiEventMessage, isApiResponseMessage, ServiceError, unwrapResponse, type ApiTransport } from '../../../shared/api/serviceContract'
-import { parseMessage, stringifyMessage } from '../../../shared/api/typedArrayJson'
+import { decodeMessage, parseMessage, stringifyMessage } from '../../../shared/api/typedArrayJson'
 import {
   isSubscriptionRefusedMessage,
   TOKEN_QUERY_PARAMETER,
@@ -22,6 +22,8 @@ import {
 /** The part of the browser's WebSocket the transport uses (the `ws` package's fits too). */
 export interface WebSocketLike {
   readonly readyState: number
+  /** binary frames arrive as ArrayBuffers */
+  binaryType?: string
   send(data: string): void
   close(code?: number, reason?: string): void
   onopen: ((event: unknown) => void) | null
@@ -140,7 +142,8 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
   const handleMessage = (data: unknown): void => {
     let message: unknown
     try {
-      message = parseMessage(String(data))
+      // Binary frames carry messages with typed arrays (see encodeMessage); the rest is JSON text.
+      message = data instanceof ArrayBuffer || data instanceof Uint8Array ? decodeMessage(data) : parseMessage(String(data))
     } catch (error) {
       onProblem(`The server sent a message that is not valid: ${describe(error)}`)
       return
@@ -179,6 +182,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     let current: WebSocketLike
     try {
       current = createSocket(options.url)
+      current.binaryType = 'arraybuffer'
     } catch (error) {
       scheduleReconnect(`the socket could not be created: ${describe(error)}`)
       return
