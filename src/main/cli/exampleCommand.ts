@@ -1,10 +1,9 @@
 import { copyFile, mkdir, access } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { findPackageRoot } from '../runs/packageRoot'
+import { EXAMPLE_PROJECT } from '../services/projectService'
 import { parseCommandLine, UsageError } from './commandLine'
 import { RUN_OPTIONS, runProject, type CommandIo } from './runCommand'
-
-export const EXAMPLE_PROJECT = 'resources/examples/spectral-bias.mscale'
 
 export const EXAMPLE_USAGE = `mscale example [<dir>] [run options]
     Copies the bundled example project to <dir> (default ./example-study.mscale; an existing copy is
