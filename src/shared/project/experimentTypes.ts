@@ -4,6 +4,8 @@
  * ../shared/spec/SPECTRAL_MODEL.md; the file format itself is described in the README.
  */
 
+import type { SweepDefinition } from '../sweep/sweepTypes'
+
 export const PROJECT_FORMAT = 'mscale-workbench/project'
 export const PROJECT_VERSION = 1
 
@@ -95,5 +97,11 @@ export interface Project {
   name: string
   description?: string
   experiments: Experiment[]
+  /**
+   * Parameter sweeps (issue 4), as the file gives them: validateSweep (sweep/sweepSchema.ts) turns
+   * one into a SweepSpec and expandSweep (sweep/sweepExpansion.ts) into its points. Absent when
+   * the file has none.
+   */
+  sweeps?: SweepDefinition[]
   [extra: string]: unknown
 }

@@ -10,6 +10,7 @@
  * reported with its JSON path ("$.experiments[2].network.width") and says what would be accepted.
  * Field meanings follow ../shared/spec/SPECTRAL_MODEL.md; the types are in experimentTypes.ts.
  */
+import { validateSweep } from '../sweep/sweepSchema'
 import { compileTargetExpression } from '../target/targetExpression'
 import { PROJECT_FORMAT, PROJECT_VERSION, TRAINING_BACKENDS } from './experimentTypes'
 import type { Experiment, Project } from './experimentTypes'
@@ -302,11 +303,13 @@ export function parseProject(raw: unknown): ParseProjectResult {
       project[key] = key === 'format' ? PROJECT_FORMAT : PROJECT_VERSION
     } else if (key === 'experiments') {
       project.experiments = validateExperimentList(value, problems, warnings, experiments)
+    } else if (key === 'sweeps') {
+      project.sweeps = validateSweepList(value, current.experiments, problems, warnings)
     } else if (Object.hasOwn(fieldsOf(PROJECT_SCHEMA), key)) {
       project[key] = validateField(fieldsOf(PROJECT_SCHEMA)[key], value, `$.${key}`, key, { problems, warnings, invalid })
     } else {
       setOwn(project, key, value)
-      warnings.push(unknownFieldWarning(joinPath('$', key), key, ['format', 'version', 'experiments', ...Object.keys(fieldsOf(PROJECT_SCHEMA))]))
+      warnings.push(unknownFieldWarning(joinPath('$', key), key, ['format', 'version', 'experiments', 'sweeps', ...Object.keys(fieldsOf(PROJECT_SCHEMA))]))
     }
   }
   if (project.format === undefined) project.format = PROJECT_FORMAT
@@ -396,6 +399,44 @@ function validateExperimentList(value: unknown, problems: ProjectProblem[], warn
     if (result.experiment) out.push(result.experiment)
     return result.experiment ?? item
   })
+}
+
+/**
+ * Validates the optional "sweeps" list (sweep design, issue 4). The list is kept as the file gives
+ * it ({from, to} ranges stay ranges, omitted fields stay omitted) so that a save writes it back
+ * unchanged; validateSweep gives the normalised SweepSpec to the code that runs a sweep.
+ */
+function validateSweepList(value: unknown, rawExperiments: unknown, problems: ProjectProblem[], warnings: ProjectProblem[]): unknown {
+  if (!Array.isArray(value)) {
+    problems.push({ path: '$.sweeps', message: `must be a list of sweeps (it may be empty: []) (got ${describeType(value)})` })
+    return value
+  }
+  const experimentIds = Array.isArray(rawExperiments)
+    ? rawExperiments.map((item) => (isPlainObject(item) ? item.id : undefined)).filter((id): id is string => typeof id === 'string')
+    : []
+  const firstUse = new Map<string, number>()
+  value.forEach((item, index) => {
+    const path = `$.sweeps[${index}]`
+    const result = validateSweep(item, path, experimentIds)
+    problems.push(...result.problems)
+    warnings.push(...result.warnings)
+    const id = isPlainObject(item) ? item.id : undefined
+    if (typeof id !== 'string') return
+    const earlier = firstUse.get(id)
+    if (earlier === undefined) firstUse.set(id, index)
+    else problems.push({ path: `${path}.id`, message: `duplicate sweep id ${JSON.stringify(id)} (also used by $.sweeps[${earlier}]); sweep ids must be unique` })
+  })
+  return structuredClone(value)
+}
+
+/**
+ * Checks one value against a field of the table (e.g. a sweep axis value against the experiment
+ * field it sets), reporting problems at `path`; `value` is the accepted value with defaults filled.
+ */
+export function checkFieldValue(field: FieldSchema, value: unknown, path: string): { value?: unknown; problems: ProjectProblem[]; warnings: ProjectProblem[] } {
+  const context: Context = { problems: [], warnings: [], invalid: new Set() }
+  const checked = validateField(field, value, path, '', context)
+  return context.problems.length > 0 ? { problems: context.problems, warnings: context.warnings } : { value: checked, problems: [], warnings: context.warnings }
 }
 
 /** Validates one value against its field schema; undefined (and a problem) when invalid. */
@@ -490,7 +531,8 @@ function requiredFields(field: FieldSchema): string[] {
     .map(([key]) => key)
 }
 
-function unknownFieldWarning(path: string, key: string, known: readonly string[]): ProjectProblem {
+/** The warning for a field this version does not know, with a "did you mean" hint. */
+export function unknownFieldWarning(path: string, key: string, known: readonly string[]): ProjectProblem {
   const close = known.find((name) => editDistance(name.toLowerCase(), key.toLowerCase()) <= 2)
   const hint = close ? `; did you mean ${JSON.stringify(close)}?` : ''
   return { path, message: `unknown field, kept as it is (this version of the workbench does not use it)${hint}` }
@@ -573,7 +615,7 @@ function setOwn(target: RawObject, key: string, value: unknown): void {
 }
 
 /** $.a.b, or $["odd key"] for keys that are not identifiers */
-function joinPath(base: string, key: string): string {
+export function joinPath(base: string, key: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${base}.${key}` : `${base}[${JSON.stringify(key)}]`
 }
 
@@ -583,7 +625,7 @@ function joinRelative(base: string, key: string): string {
 }
 
 /** Levenshtein distance, for "did you mean" hints on unknown field names. */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
   for (let i = 1; i <= a.length; i++) {
     const row = [i]

@@ -19,7 +19,7 @@ const HAND_WRITTEN = {
   format: 'mscale-workbench/project',
   version: 1,
   name: 'Spectral bias — étude',
-  sweeps: [{ over: 'network.scales', values: [[1], [1, 2], [1, 2, 4, 8]] }],
+  plots: [{ over: 'network.scales', values: [[1], [1, 2], [1, 2, 4, 8]] }],
   experiments: [
     {
       id: 'scales-1248',
@@ -50,7 +50,7 @@ describe('loadProject and saveProject', () => {
     const loaded = await loadProject(dir)
     if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'))
     expect(loaded.warnings.map((warning) => warning.path)).toEqual([
-      '$.sweeps', '$.experiments[0].colour', '$.experiments[0].target.note', '$.experiments[0].network["future option"]', '$.figures',
+      '$.plots', '$.experiments[0].colour', '$.experiments[0].target.note', '$.experiments[0].network["future option"]', '$.figures',
     ])
     await saveProject(dir, loaded.project)
     const saved = await readFile(join(dir, 'project.json'), 'utf8')
