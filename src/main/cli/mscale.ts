@@ -3,6 +3,7 @@ import { coefficientsCommand, COEFFICIENTS_USAGE } from './coefficientsCommand'
 import { exampleCommand, EXAMPLE_USAGE } from './exampleCommand'
 import { UsageError } from './commandLine'
 import { runCommand, RUN_USAGE } from './runCommand'
+import { sweepCommand, SWEEP_USAGE } from './sweepCommand'
 import { validateCommand, VALIDATE_USAGE } from './validateCommand'
 
 const USAGE = `mscale: the MscaleDNN Spectral Workbench on the command line
@@ -10,6 +11,8 @@ const USAGE = `mscale: the MscaleDNN Spectral Workbench on the command line
 ${RUN_USAGE}
 
 ${EXAMPLE_USAGE}
+
+${SWEEP_USAGE}
 
 ${COEFFICIENTS_USAGE}
 
@@ -43,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
       return runCommand(rest, { print, status: createStatus() })
     case 'example':
       return exampleCommand(rest, { print, status: createStatus() })
+    case 'sweep':
+      return sweepCommand(rest, { print, status: createStatus() })
     case 'coefficients':
       return coefficientsCommand(rest, print)
     case 'validate':
@@ -54,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
       print(USAGE)
       return command === undefined ? 2 : 0
     default:
-      throw new UsageError(`unknown command "${command}"; commands: run, example, coefficients, validate, help`)
+      throw new UsageError(`unknown command "${command}"; commands: run, example, sweep, coefficients, validate, help`)
   }
 }
 

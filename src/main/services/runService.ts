@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads'
 import type { BackendChoice } from '../../shared/project/experimentTypes'
 import type { RunData, RunFinished, RunPrepared, RunProgress, RunSnapshot, RunSummary } from '../../shared/api/workbenchApi'
 import { loadProject } from '../project/projectStore'
+import { validateExperiment } from '../../shared/project/projectSchema'
 import { createRunFolder, listRuns, readRunRecord, writeRunRecord } from '../project/runStore'
 import { readNpy } from '../project/npyFile'
 import type { RunWorkerCommand, RunWorkerMessage } from '../compute/runWorkerProtocol'
@@ -78,9 +79,25 @@ export class RunService {
       const known = loaded.project.experiments.map((e) => e.id).join(', ') || 'none'
       throw new ServiceError('unknown-experiment', `no experiment "${args.experimentId}" in the project (experiments: ${known})`)
     }
+    return this.startExperiment({ projectDir: args.projectDir, experiment, backend: args.backend })
+  }
+
+  /**
+   * Queues a run of an experiment given as an object (a sweep point's experiment, which is not in
+   * project.json): it is validated first (defaults filled), then gets a run folder under
+   * <projectDir>/runs/ like any run. `extra` fields (e.g. { sweep: { id, pointId, index, params } })
+   * are recorded in run.json; they cannot replace the fields the service owns.
+   */
+  async startExperiment(args: { projectDir: string; experiment: unknown; backend?: BackendChoice; extra?: Record<string, unknown> }): Promise<{ runId: string; runDir: string }> {
+    const validated = validateExperiment(args.experiment, '$')
+    if (!validated.experiment) {
+      throw new ServiceError('invalid-experiment', `the experiment is not valid: ${validated.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, { problems: validated.problems })
+    }
+    const experiment = validated.experiment
     const backend = args.backend ?? experiment.training.backend
     const { runId, runDir } = await createRunFolder(args.projectDir, experiment.id)
     const record: RunRecord = {
+      ...args.extra,
       format: RUN_FORMAT, version: RUN_VERSION, runId, experimentId: experiment.id, status: 'queued',
       createdAt: new Date().toISOString(), config: experiment, requestedBackend: backend, versions: {},
       seeds: { network: experiment.network.seed, samples: experiment.domain.seed }, arrays: {},

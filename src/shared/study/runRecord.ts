@@ -39,4 +39,14 @@ export interface RunRecord {
   timings?: { prepareSeconds: number; trainSeconds: number; analysisSeconds: number; totalSeconds: number; msPerStep: number }
   metrics?: { initialLoss: number; finalLoss: number; snapshots: SnapshotMetrics[] }
   arrays: Record<string, RunArrayEntry>
+  /** set on the runs of a sweep's points: the sweep, the point and its axis values */
+  sweep?: RunSweepInfo
+}
+
+/** Which sweep point a run computes (sweep design: run.json of a point). */
+export interface RunSweepInfo {
+  id: string
+  pointId: string
+  index: number
+  params: Record<string, unknown>
 }
