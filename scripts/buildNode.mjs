@@ -15,6 +15,7 @@ export const NODE_ENTRIES = {
   runWorker: 'src/main/compute/runWorker.ts',
   previewWorker: 'src/main/compute/previewWorker.ts',
   bench: 'bench/trainingBenchmark.ts',
+  benchSweep: 'bench/sweepThroughput.ts',
   server: 'src/main/server/serveCommand.ts',
   start: 'src/main/server/startCommand.ts',
 }
