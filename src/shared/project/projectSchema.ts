@@ -592,14 +592,15 @@ function isPlainObject(value: unknown): value is RawObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function describeType(value: unknown): string {
+/** What kind of value this is, in words, for messages (shared with the sweep schema). */
+export function describeType(value: unknown): string {
   if (Array.isArray(value)) return 'a list'
   if (value === null) return 'null'
   return typeof value === 'object' ? 'an object' : show(value)
 }
 
 /** A value as it would appear in JSON, shortened to about 60 characters. */
-function show(value: unknown): string {
+export function show(value: unknown): string {
   if (value === undefined) return 'nothing'
   if (typeof value === 'number') return String(value)
   const text = JSON.stringify(value) ?? String(value)

@@ -7,11 +7,13 @@
  */
 import {
   checkFieldValue,
+  describeType,
   describeField,
   editDistance,
   EXPERIMENT_ID_PATTERN,
   EXPERIMENT_SCHEMA,
   joinPath,
+  show,
   unknownFieldWarning,
 } from '../project/projectSchema'
 import type { FieldSchema, ProjectProblem } from '../project/projectSchema'
@@ -297,14 +299,4 @@ function parseRange(raw: unknown, path: string, problems: ProjectProblem[]): Int
   return range
 }
 
-function describeType(value: unknown): string {
-  if (Array.isArray(value)) return 'a list'
-  if (value === null) return 'null'
-  return typeof value === 'object' ? 'an object' : show(value)
-}
 
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing'
-  const text = JSON.stringify(value) ?? String(value)
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text
-}
