@@ -1,5 +1,6 @@
 import type { TrainedParameter } from '../../shared/project/experimentTypes'
 import { diffusionCoefficients } from '../../shared/spectral/diffusionCoefficients'
+import { frequenciesAlongRay } from '../../shared/spectral/frequencyGrid'
 import type { SpectralSetup } from '../../shared/spectral/spectralSetup'
 import { groupShares } from '../../shared/network/scaleGroups'
 import { parseBoolean, parseCommandLine, parseNumber, parseNumberList, parseRange, UsageError } from './commandLine'
@@ -50,9 +51,7 @@ export function coefficientsCommand(args: string[], print: (line: string) => voi
     dim, scales, groupWeights, amplitude, bias, trained: trained as TrainedParameter[],
     sigmaA: sigma('sigma-a'), sigmaW: sigma('sigma-w'), sigmaB: sigma('sigma-b'),
   }
-  const xi = new Float64Array(radii.length * dim)
-  radii.forEach((r, k) => (xi[k * dim] = r))
-  const c = diffusionCoefficients(setup, xi)
+  const c = diffusionCoefficients(setup, frequenciesAlongRay(radii, dim))
   if (values.json) {
     print(JSON.stringify({ dim, setup, xi: Array.from(radii), Rre: Array.from(c.Rre), Rim: Array.from(c.Rim), Dre: Array.from(c.Dre), Dim: Array.from(c.Dim) }))
     return 0

@@ -1,7 +1,6 @@
-import { copyFile, mkdir, access } from 'node:fs/promises'
+import { pathExists as exists } from '../project/pathExists'
 import { join, resolve } from 'node:path'
-import { findPackageRoot } from '../runs/packageRoot'
-import { EXAMPLE_PROJECT } from '../services/projectService'
+import { copyExampleProject } from '../project/exampleProject'
 import { parseCommandLine, UsageError } from './commandLine'
 import { RUN_OPTIONS, runProject, type CommandIo } from './runCommand'
 
@@ -17,8 +16,7 @@ export async function exampleCommand(args: string[], io: CommandIo): Promise<num
   const dir = resolve(positionals[0] ?? 'example-study.mscale')
   const projectFile = join(dir, 'project.json')
   if (!(await exists(projectFile))) {
-    await mkdir(dir, { recursive: true })
-    await copyFile(join(findPackageRoot(), EXAMPLE_PROJECT, 'project.json'), projectFile)
+    await copyExampleProject(dir)
     io.print(`Copied the bundled example to ${dir}`)
   } else {
     io.print(`Using the example copy in ${dir}`)
@@ -26,6 +24,3 @@ export async function exampleCommand(args: string[], io: CommandIo): Promise<num
   return runProject(dir, values, io)
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false)
-}

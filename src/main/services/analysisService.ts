@@ -4,6 +4,7 @@ import { ServiceError } from '../../shared/api/serviceContract'
 import type { AnalysisServiceImpl, ExperimentPreview } from '../../shared/api/workbenchApi'
 import { validateExperiment } from '../../shared/project/projectSchema'
 import { diffusionCoefficients } from '../../shared/spectral/diffusionCoefficients'
+import { frequenciesAlongRay } from '../../shared/spectral/frequencyGrid'
 import type { PreviewWorkerMessage, PreviewWorkerRequest } from '../compute/previewWorkerProtocol'
 import { findPackageRoot } from '../runs/packageRoot'
 import type { PathPolicy } from './pathPolicy'
@@ -58,9 +59,7 @@ export function createAnalysisService(options: AnalysisServiceOptions): Analysis
 
   return {
     async coefficients({ setup, xi }) {
-      const points = new Float64Array(xi.length * setup.dim)
-      xi.forEach((r, k) => (points[k * setup.dim] = r))
-      const c = diffusionCoefficients(setup, points)
+      const c = diffusionCoefficients(setup, frequenciesAlongRay(xi, setup.dim))
       return { xi: [...xi], Rre: Array.from(c.Rre), Rim: Array.from(c.Rim), Dre: Array.from(c.Dre), Dim: Array.from(c.Dim) }
     },
 

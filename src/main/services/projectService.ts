@@ -1,14 +1,13 @@
-import { access, copyFile, mkdir } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
+import { pathExists as exists } from '../project/pathExists'
 import { join } from 'node:path'
 import { ServiceError } from '../../shared/api/serviceContract'
 import { INVALID_PROJECT_ERROR, type OpenedProject, type ProjectServiceImpl } from '../../shared/api/workbenchApi'
 import { defaultExperiment, parseProject } from '../../shared/project/projectSchema'
 import { createProject, loadProject, PROJECT_FILE_NAME, saveProject } from '../project/projectStore'
-import { findPackageRoot } from '../runs/packageRoot'
+import { copyExampleProject } from '../project/exampleProject'
 import type { PathPolicy } from './pathPolicy'
 
-/** The bundled example, relative to the package folder; never written to. */
-export const EXAMPLE_PROJECT = 'resources/examples/spectral-bias.mscale'
 
 export interface ProjectServiceOptions {
   paths: PathPolicy
@@ -55,13 +54,8 @@ export function createProjectService({ paths, onProjectOpened }: ProjectServiceO
     async copyExample({ dir: path }) {
       const dir = paths.resolve(path, 'the folder for the example')
       if (await exists(join(dir, PROJECT_FILE_NAME))) throw new ServiceError('project-exists', `${dir} already holds a project; open it or choose another folder`)
-      await mkdir(dir, { recursive: true })
-      await copyFile(join(findPackageRoot(), EXAMPLE_PROJECT, PROJECT_FILE_NAME), join(dir, PROJECT_FILE_NAME))
+      await copyExampleProject(dir)
       return openProject(dir)
     },
   }
-}
-
-export async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false)
 }

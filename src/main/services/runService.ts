@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
@@ -10,6 +9,7 @@ import { createRunFolder, listRuns, readRunRecord, writeRunRecord } from '../pro
 import { readNpy } from '../project/npyFile'
 import type { RunWorkerCommand, RunWorkerMessage } from '../compute/runWorkerProtocol'
 import { findPackageRoot } from '../runs/packageRoot'
+import { isPackageInstalled } from '../compute/backendReport'
 import { RUN_FORMAT, RUN_VERSION, type RunRecord } from '../../shared/study/runRecord'
 import { ServiceError } from '../../shared/api/serviceContract'
 
@@ -65,7 +65,7 @@ export class RunService {
   constructor(private readonly options: RunServiceOptions) {
     this.workerScript = options.workerScript ?? join(findPackageRoot(), 'out/node/runWorker.mjs')
     this.cancelGraceMs = options.cancelGraceMs ?? 5000
-    this.nativeTfjsInstalled = isInstalled('@tensorflow/tfjs-node-gpu') || isInstalled('@tensorflow/tfjs-node')
+    this.nativeTfjsInstalled = isPackageInstalled('@tensorflow/tfjs-node-gpu') || isPackageInstalled('@tensorflow/tfjs-node')
     const concurrency = Math.max(1, options.concurrency ?? availableParallelism())
     for (let i = 0; i < concurrency; i++) this.slots.push({ native: i === 0 })
   }
@@ -222,14 +222,6 @@ export class RunService {
   }
 }
 
-function isInstalled(name: string): boolean {
-  try {
-    createRequire(import.meta.url).resolve(name)
-    return true
-  } catch {
-    return false
-  }
-}
 
 function summarise(runId: string, runDir: string, record: RunRecord): RunSummary {
   const snapshots = record.metrics?.snapshots ?? []

@@ -11,7 +11,7 @@ import { backendReport } from '../compute/backendReport'
 import { findPackageRoot } from '../runs/packageRoot'
 import { readFileSync } from 'node:fs'
 import type { PathPolicy } from './pathPolicy'
-import { exists } from './projectService'
+import { pathExists as exists } from '../project/pathExists'
 import type { SettingsStore } from './settingsStore'
 import { mkdir } from 'node:fs/promises'
 

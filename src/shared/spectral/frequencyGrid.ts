@@ -11,3 +11,13 @@ export function uniformFrequencyGrid(xiMax: number, points: number): Float64Arra
   for (let k = 0; k < points; k++) grid[k] = (xiMax * k) / last
   return grid
 }
+
+/**
+ * Frequencies along the ray xi = (r, 0, ...) in d dimensions: P x d row-major points for the
+ * coefficients and transforms, from the radii r (cycles per unit length). In 1-D, the radii.
+ */
+export function frequenciesAlongRay(radii: ArrayLike<number>, dim: number): Float64Array {
+  const points = new Float64Array(radii.length * dim)
+  for (let k = 0; k < radii.length; k++) points[k * dim] = radii[k]
+  return points
+}

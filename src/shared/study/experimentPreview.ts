@@ -2,7 +2,7 @@ import type { ExperimentPreview } from '../api/workbenchApi'
 import type { Experiment } from '../project/experimentTypes'
 import { diffusionCoefficients } from '../spectral/diffusionCoefficients'
 import { createSpectrumTransform } from '../spectral/fourierTransform'
-import { uniformFrequencyGrid } from '../spectral/frequencyGrid'
+import { frequenciesAlongRay, uniformFrequencyGrid } from '../spectral/frequencyGrid'
 import { largestEigenvalueOfKernelOperator } from '../spectral/largestEigenvalue'
 import { ntkKernelMatrix } from '../spectral/ntkKernel'
 import { AUTO_LEARNING_RATE_FACTOR } from './learningRate'
@@ -20,8 +20,7 @@ export const PREVIEW_KERNEL_LIMIT = 3000
 export function experimentPreview(experiment: Experiment, samples: SampleSet, target: Float64Array): ExperimentPreview {
   const { dim } = experiment.domain
   const radii = uniformFrequencyGrid(experiment.analysis.xiMax, experiment.analysis.xiPoints)
-  const xi = new Float64Array(radii.length * dim)
-  radii.forEach((r, k) => (xi[k * dim] = r))
+  const xi = frequenciesAlongRay(radii, dim)
   const P = new Float64Array(radii.length)
   const Q = new Float64Array(radii.length)
   createSpectrumTransform(samples.points, samples.weights, xi, dim).apply(target, P, Q)
