@@ -8,6 +8,7 @@
 import type { BackendChoice, Experiment, Project, SpectralModelName, TrainingBackend } from '../project/experimentTypes'
 import type { RunRecord } from '../study/runRecord'
 import type { SpectralSetup } from '../spectral/spectralSetup'
+import type { SweepMode } from '../sweep/sweepTypes'
 import { serveService, type ServeOptions, type ServedService } from './apiProxy'
 import {
   defineServiceContract,
@@ -248,6 +249,140 @@ export const ANALYSIS_SERVICE = defineServiceContract<AnalysisRequests>({
 })
 
 // ---------------------------------------------------------------------------------------------
+// sweep: parameter sweeps of a project (issue 4). Definitions live in project.json (Project.sweeps,
+// edited and saved through the project service); this service runs them and reads their results.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * pending: no run yet, or its last run was interrupted or cancelled (it runs again on resume);
+ * running: a run is under way; done / diverged / failed: finished, never recomputed on resume.
+ */
+export type SweepPointStatus = 'pending' | 'running' | 'done' | 'diverged' | 'failed'
+
+export interface SweepProgress {
+  total: number
+  /** points finished (done, diverged or failed), this session or before */
+  finished: number
+  done: number
+  diverged: number
+  failed: number
+  running: number
+  pending: number
+  elapsedSeconds: number
+  /** remaining points x elapsed time / points finished in this session; NaN before the first */
+  etaSeconds: number
+}
+
+/**
+ * What this process is doing with a sweep. idle: nothing (never run, paused, cancelled or
+ * finished: the counts tell which); running: points are being started; pausing: no new point
+ * starts and the running ones finish; cancelling: the running points are being stopped.
+ */
+export type SweepActivity = 'idle' | 'running' | 'pausing' | 'cancelling'
+
+export interface SweepSummary {
+  sweepId: string
+  base: string
+  mode: SweepMode
+  /** number of points (0 when the definition is invalid) */
+  total: number
+  counts: Record<SweepPointStatus, number>
+  activity: SweepActivity
+  /** while active in this process */
+  progress?: SweepProgress
+  /** the definition as saved is invalid: nothing can run; each problem with its JSON path */
+  problems?: ProjectProblem[]
+}
+
+/**
+ * Which decay times a table reports: for each frequency xi (cycles per unit length; each run
+ * answers at the nearest xi of its own grid), the first model time at which the training error
+ * there, |u^(xi, t)| / |u^(xi, 0)| (both transform parts), falls to `threshold` or below.
+ * threshold is one of DECAY_THRESHOLDS (run.json stores the decay times for these only).
+ */
+export interface SweepDecayQuery {
+  frequencies: number[]
+  threshold: number
+}
+
+/** The thresholds whose decay times every run stores in run.json (metrics.decay). */
+export const DECAY_THRESHOLDS = [0.5, 0.1, 0.01, 0.001] as const
+
+/** One point of a sweep in the results table: read from its run.json alone, never its arrays. */
+export interface SweepTableRow {
+  index: number
+  pointId: string
+  /** axis path -> value */
+  params: Record<string, unknown>
+  status: SweepPointStatus
+  runId?: string
+  runDir?: string
+  message?: string
+  wallSeconds?: number
+  /** ||u^(T)|| / ||u^(0)|| on the analysis band (both parts) */
+  finalErrorNorm?: number
+  finalRel?: Partial<Record<SpectralModelName, number>>
+  /** rel of each model at each of SweepTable.snapshotTimes (NaN where the run has no such snapshot) */
+  rel?: Partial<Record<SpectralModelName, number[]>>
+  /**
+   * per SweepTable.decay.frequencies: the decay time, null when the error never fell that far
+   * during the run, NaN when the run stored no decay times (older runs)
+   */
+  decayTimes?: (number | null)[]
+}
+
+export interface SweepTable {
+  sweepId: string
+  axes: { path: string; values: unknown[] }[]
+  /** model times of the base experiment's requested snapshots (training.snapshots) */
+  snapshotTimes: number[]
+  models: SpectralModelName[]
+  /** the query answered (the default: three frequencies across the base's band, threshold 0.01) */
+  decay: SweepDecayQuery
+  rows: SweepTableRow[]
+}
+
+/** details of a ServiceError with code INVALID_SWEEP_ERROR */
+export interface InvalidSweepDetails {
+  problems: ProjectProblem[]
+}
+
+export const INVALID_SWEEP_ERROR = 'invalid-sweep'
+/** start refused: the sweep is already active here, or another process holds its lock */
+export const SWEEP_BUSY_ERROR = 'sweep-busy'
+export const UNKNOWN_SWEEP_ERROR = 'unknown-sweep'
+
+export type SweepRequests = {
+  /** The sweeps of <projectDir>/project.json as saved, with their status from the run.json files. */
+  list: { args: { projectDir: string }; result: SweepSummary[] }
+  /**
+   * Starts or resumes a saved sweep (finished points are never recomputed); resolves once it is
+   * running. workers defaults to cores - 1 for CPU engines and 1 for a GPU backend. Refuses
+   * 'unknown-sweep', 'invalid-sweep' (details InvalidSweepDetails) or 'sweep-busy'.
+   */
+  start: { args: { projectDir: string; sweepId: string; workers?: number; backend?: BackendChoice }; result: void }
+  /** No new point starts; the running points finish; then the sweep is idle (start resumes it). */
+  pause: { args: { projectDir: string; sweepId: string }; result: void }
+  /** Stops the running points too (they stay pending and run again on resume). */
+  cancel: { args: { projectDir: string; sweepId: string }; result: void }
+  /** The results table (one row per point); decay defaults as SweepTable.decay says. */
+  table: { args: { projectDir: string; sweepId: string; decay?: SweepDecayQuery }; result: SweepTable }
+}
+
+export type SweepEvents = {
+  /** at every change of a sweep's activity or counts */
+  progress: { projectDir: string; sweepId: string; activity: SweepActivity; progress: SweepProgress }
+  /** a point started or finished: its row, with the decay query of the last table request for the sweep */
+  point: { projectDir: string; sweepId: string; row: SweepTableRow }
+}
+
+export const SWEEP_SERVICE = defineServiceContract<SweepRequests, SweepEvents>({
+  name: 'sweep',
+  requests: { list: true, start: true, pause: true, cancel: true, table: true },
+  events: { progress: true, point: true },
+})
+
+// ---------------------------------------------------------------------------------------------
 // workspace: the machine around the projects (settings, recent, recovery, files)
 // ---------------------------------------------------------------------------------------------
 
@@ -350,24 +485,27 @@ export const SHELL_SERVICE = defineServiceContract<Record<never, never>, ShellEv
 // ---------------------------------------------------------------------------------------------
 
 /** Every contract a renderer may use; the preload allows exactly these channels. */
-export const WORKBENCH_CONTRACTS = [PROJECT_SERVICE, RUN_SERVICE, ANALYSIS_SERVICE, WORKSPACE_SERVICE, SHELL_SERVICE] as const
+export const WORKBENCH_CONTRACTS = [PROJECT_SERVICE, RUN_SERVICE, ANALYSIS_SERVICE, SWEEP_SERVICE, WORKSPACE_SERVICE, SHELL_SERVICE] as const
 
 export type ProjectServiceImpl = ServiceImplementation<typeof PROJECT_SERVICE>
 export type RunServiceImpl = ServiceImplementation<typeof RUN_SERVICE>
 export type AnalysisServiceImpl = ServiceImplementation<typeof ANALYSIS_SERVICE>
+export type SweepServiceImpl = ServiceImplementation<typeof SWEEP_SERVICE>
 export type WorkspaceServiceImpl = ServiceImplementation<typeof WORKSPACE_SERVICE>
 
 /**
- * What src/main/services/createServices.ts builds: the implementations, where the run service's
- * events come out (a createServiceEventEmitter(RUN_SERVICE) the run service emits on), and
+ * What src/main/services/createServices.ts builds: the implementations, where the run and sweep
+ * services' events come out (createServiceEventEmitter(RUN_SERVICE) and (SWEEP_SERVICE)), and
  * what to stop on quit.
  */
 export interface WorkbenchServices {
   project: ProjectServiceImpl
   run: RunServiceImpl
   analysis: AnalysisServiceImpl
+  sweep: SweepServiceImpl
   workspace: WorkspaceServiceImpl
   runEvents: ServiceEventSource<typeof RUN_SERVICE>
+  sweepEvents: ServiceEventSource<typeof SWEEP_SERVICE>
   dispose?(): Promise<void>
 }
 
@@ -384,6 +522,7 @@ export function serveWorkbenchServices(
     serveService(PROJECT_SERVICE, services.project, undefined, options),
     serveService(RUN_SERVICE, services.run, services.runEvents, options),
     serveService(ANALYSIS_SERVICE, services.analysis, undefined, options),
+    serveService(SWEEP_SERVICE, services.sweep, services.sweepEvents, options),
     serveService(WORKSPACE_SERVICE, services.workspace, undefined, options),
   ]
   if (shellEvents) served.push(serveService(SHELL_SERVICE, {}, shellEvents, options))
