@@ -14,6 +14,7 @@
 import type { EChartsOption } from 'echarts'
 import { ServiceError } from '../../../shared/api/serviceContract'
 import { NO_NATIVE_DIALOG_ERROR } from '../../../shared/api/workbenchApi'
+import { csvCell } from '../../../shared/study/csvText'
 import { resolveThemeName, type ChartThemeName } from './chartTheme'
 import { echarts } from './echartsSetup'
 import type { DataTable } from './options/chartCommon'
@@ -137,12 +138,6 @@ export async function renderPng(figure: Figure, size: PngSize, options: ImageExp
     chart.dispose()
     host.remove()
   }
-}
-
-function csvCell(value: number | string | null): string {
-  if (value === null || value === undefined) return ''
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : (Number.isNaN(value) ? 'NaN' : value > 0 ? 'Inf' : '-Inf')
-  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
 }
 
 /** CSV text of a data table: a header row, then one row per entry; numbers at full precision. */
