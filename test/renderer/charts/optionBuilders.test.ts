@@ -127,6 +127,14 @@ describe('heatmapOption', () => {
     expect(series.data).toEqual([[0, 0, 0, 0.5, 0], [1, 1, 0.5, 1, -2]])
   })
 
+  it('labels the time axis at round ticks, not at an odd end time', () => {
+    const o = asLoose(heatmapOption({ xi, times: [0, 0.2498, 0.4996], values: Float64Array.from([1, 1, 1, 1, 1, 1, 1, 1, 1]), title: 'x', min: -4, max: 0 }))
+    expect(o.yAxis.max).toBe(0.4996)
+    expect(o.yAxis.interval).toBe(0.1)
+    expect(o.yAxis.axisLabel.showMinLabel).toBe(true)
+    expect(o.yAxis.axisLabel.showMaxLabel).toBe(false)
+  })
+
   it('colours each cell by its log10 value on the common scale, zeros transparent', () => {
     const stops = rowColorStops([0, -1, null, -4], -4, 0)
     expect(stops).toEqual([

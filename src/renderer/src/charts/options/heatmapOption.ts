@@ -9,7 +9,7 @@
  */
 import type { EChartsOption } from 'echarts'
 import { AXIS_NAMES, VIRIDIS } from '../chartTheme'
-import { formatNumber, formatTick, markerLabelPosition, tableOf, titleOf, toArray, type DataTable, type NumericArray } from './chartCommon'
+import { formatNumber, formatTick, linearTicks, markerLabelPosition, tableOf, titleOf, toArray, type DataTable, type NumericArray } from './chartCommon'
 
 export interface HeatmapOptionInput {
   /** cycles per unit length, F values */
@@ -232,6 +232,10 @@ export function heatmapOption(input: HeatmapOptionInput, painter?: HeatmapRowPai
   // one item per filled row: [row index, t, t low, t high, largest log10 value of the row]
   const data = new Array<(number | null)[]>(S)
   for (let s = 0; s < S; s++) data[s] = [s, times[s], low[s], high[s], rowMaxLog10(input.values, s, F)]
+  // round ticks; the run's end time (e.g. 0.4996) gets no label of its own
+  const tMin = low[0] ?? 0
+  const tMax = high[times.length - 1] ?? 1
+  const tTicks = tMax > tMin ? linearTicks(tMin, tMax) : undefined
   return {
     animation: false,
     // the main title, and the colour bar's name above the bar (its ends carry the values)
@@ -265,8 +269,10 @@ export function heatmapOption(input: HeatmapOptionInput, painter?: HeatmapRowPai
       axisPointer: { show: true, type: 'line', snap: false, triggerTooltip: false, label: { show: true, formatter: (p: { value: unknown }) => `xi = ${formatNumber(Number(p.value), 5)}` } },
     },
     yAxis: {
-      type: 'value', name: AXIS_NAMES.t, nameLocation: 'middle', nameGap: 52, min: low[0] ?? 0, max: high[times.length - 1] ?? 1,
-      splitLine: { show: false }, axisLabel: { formatter: (v: number) => formatTick(v), hideOverlap: true },
+      type: 'value', name: AXIS_NAMES.t, nameLocation: 'middle', nameGap: 52, min: tMin, max: tMax,
+      ...(tTicks ? { interval: tTicks.interval } : {}),
+      splitLine: { show: false },
+      axisLabel: { formatter: (v: number) => formatTick(v), hideOverlap: true, ...(tTicks ? { showMinLabel: tTicks.showMinLabel, showMaxLabel: tTicks.showMaxLabel } : {}) },
       axisPointer: { show: true, type: 'line', snap: false, triggerTooltip: false, label: { show: true, formatter: (p: { value: unknown }) => `t = ${formatNumber(Number(p.value), 5)}` } },
     },
     visualMap: {
