@@ -316,8 +316,12 @@ export function heatmapOption(input: HeatmapOptionInput, painter?: HeatmapRowPai
       ...(markedXi !== undefined ? {
         markLine: {
           silent: true, symbol: 'none', animation: false,
-          lineStyle: { type: 'solid', color: '#ffffff', width: 1 },
-          label: { formatter: `xi = ${formatNumber(markedXi, 4)}`, color: '#ffffff', position: markerLabelPosition(markedXi, xiLow, xiHigh) },
+          // white with a dark edge and a dark label box: readable on viridis and on the white of rows not yet trained
+          lineStyle: { type: 'solid', color: '#ffffff', width: 1, shadowColor: 'rgba(0,0,0,0.7)', shadowBlur: 2 },
+          label: {
+            formatter: `xi = ${formatNumber(markedXi, 4)}`, color: '#ffffff', backgroundColor: 'rgba(0,0,0,0.6)', padding: [1, 4], borderRadius: 2,
+            position: markerLabelPosition(markedXi, xiLow, xiHigh),
+          },
           data: [{ xAxis: markedXi }],
         },
       } : {}),
