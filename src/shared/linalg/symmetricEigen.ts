@@ -16,8 +16,8 @@ export interface SymmetricEigenResult {
  * symmetry of `matrix` is assumed, not checked: pass an exactly symmetric matrix. The cost is O(n^3): about 2.6 s for
  * n = 801 and 42 s for n = 2000 on one core of the development machine (Node 20).
  *
- * Used by the NTK prediction (spec section 3) and the 1-D diffusion solver (spec section 5),
- * which both build once and then evaluate at any time by matrix-vector products.
+ * Used for small dense problems only: the r x r Gram matrix of the NTK's low-rank kernel factor
+ * (ntkPrediction.ts) and the Lanczos tridiagonal matrix of largestEigenvalue.ts.
  *
  * @param matrix n x n row-major, symmetric
  * @param n order of the matrix

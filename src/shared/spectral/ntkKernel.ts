@@ -1,5 +1,6 @@
 import { amplitudeOfScale } from '../network/scaleGroups'
 import type { SpectralSetup } from './spectralSetup'
+import type { SymmetricColumnSource } from '../linalg/pivotedCholesky'
 
 /**
  * The infinite-width neural tangent kernel of the two-layer sine MscaleDNN (spec section 3).
@@ -200,4 +201,58 @@ export function ntkKernelMatrix(setup: SpectralSetup, points: Float64Array, out?
     }
   }
   return result
+}
+
+/**
+ * Column access to the Gram matrix K_ik = K(x_i, x_k) of spec section 3 without storing it
+ * (SymmetricColumnSource of linalg/pivotedCholesky): each column costs N kernel evaluations, so a
+ * rank-r factorisation needs N r of them instead of the N^2 / 2 of ntkKernelMatrix.
+ * @param points N x d row-major sample coordinates (d = setup.dim)
+ */
+export function ntkKernelColumns(setup: SpectralSetup, points: Float64Array): SymmetricColumnSource {
+  const terms = kernelTerms(setup)
+  const d = setup.dim
+  if (points.length % d !== 0) {
+    throw new RangeError(`ntkKernelColumns: points has length ${points.length}, not a multiple of setup.dim = ${d} (expected N x d row-major)`)
+  }
+  const count = points.length / d
+  const checkLength = (out: Float64Array, caller: string) => {
+    if (out.length !== count) throw new RangeError(`ntkKernelColumns.${caller}: out has length ${out.length}; expected N = ${count}`)
+  }
+  return {
+    size: count,
+    diagonal(out) {
+      checkLength(out, 'diagonal')
+      for (let i = 0; i < count; i++) {
+        let dot = 0
+        for (let l = 0; l < d; l++) dot += points[i * d + l] * points[i * d + l]
+        out[i] = groupSum(terms, dot, 0, 4 * dot)
+      }
+    },
+    column(k, out) {
+      checkLength(out, 'column')
+      if (!Number.isInteger(k) || k < 0 || k >= count) throw new RangeError(`ntkKernelColumns.column: index ${k} is outside 0..${count - 1}`)
+      if (d === 1) {
+        const yk = points[k]
+        for (let i = 0; i < count; i++) {
+          const xi = points[i]
+          const difference = xi - yk
+          const sum = xi + yk
+          out[i] = groupSum(terms, xi * yk, difference * difference, sum * sum)
+        }
+      } else {
+        const y0 = points[2 * k]
+        const y1 = points[2 * k + 1]
+        for (let i = 0; i < count; i++) {
+          const x0 = points[2 * i]
+          const x1 = points[2 * i + 1]
+          const d0 = x0 - y0
+          const d1 = x1 - y1
+          const s0 = x0 + y0
+          const s1 = x1 + y1
+          out[i] = groupSum(terms, x0 * y0 + x1 * y1, d0 * d0 + d1 * d1, s0 * s0 + s1 * s1)
+        }
+      }
+    },
+  }
 }

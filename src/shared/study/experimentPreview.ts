@@ -3,14 +3,10 @@ import type { Experiment } from '../project/experimentTypes'
 import { diffusionCoefficients } from '../spectral/diffusionCoefficients'
 import { createSpectrumTransform } from '../spectral/fourierTransform'
 import { frequenciesAlongRay, uniformFrequencyGrid } from '../spectral/frequencyGrid'
-import { largestEigenvalueOfKernelOperator } from '../spectral/largestEigenvalue'
-import { ntkKernelMatrix } from '../spectral/ntkKernel'
+import { ntkOfSamples, NTK_LIMITS } from '../spectral/ntkOfSamples'
 import { AUTO_LEARNING_RATE_FACTOR } from './learningRate'
 import type { SampleSet } from './samplePoints'
 import { spectralSetupOf } from './spectralSetupOf'
-
-/** Above this many samples the preview skips lambda_max: the N x N kernel would take too long. */
-export const PREVIEW_KERNEL_LIMIT = 3000
 
 /**
  * Everything the editor shows before training (spec sections 3-4): the target's spectrum on the
@@ -33,11 +29,12 @@ export function experimentPreview(experiment: Experiment, samples: SampleSet, ta
   }
   const setup = spectralSetupOf(network, dim)
   preview.coefficients = diffusionCoefficients(setup, xi)
-  const N = samples.weights.length
-  if (N > PREVIEW_KERNEL_LIMIT) {
-    preview.notes.push(`lambda_max is computed when the run starts: ${N} samples are too many for a quick preview (limit ${PREVIEW_KERNEL_LIMIT})`)
+  // the low-rank kernel factor of the run itself (well under a second for N = 10^4); a kernel too
+  // rough for it gets lambda_max when the run starts
+  const { lambdaMax, note } = ntkOfSamples(setup, samples.points, samples.weights, NTK_LIMITS, { lanczosFallback: false })
+  if (!(lambdaMax > 0)) {
+    preview.notes.push(`lambda_max is computed when the run starts (${note ?? 'no estimate'})`)
   } else {
-    const lambdaMax = largestEigenvalueOfKernelOperator(ntkKernelMatrix(setup, samples.points), samples.weights, 1e-8)
     preview.lambdaMax = lambdaMax
     preview.largestStableLearningRate = 2 / lambdaMax
     preview.autoLearningRate = AUTO_LEARNING_RATE_FACTOR * (2 / lambdaMax)

@@ -107,7 +107,7 @@ describe('createNtkPrediction', () => {
     expect(relativeDifference(prediction.flow(u0, 0), u0)).toBeLessThan(1e-13)
   })
 
-  it('lambdaMax matches power iteration on K Q and the eigenvalues add up to trace(K Q)', () => {
+  it('lambdaMax matches power iteration on K Q and the resolved eigenvalues add up to trace(K Q)', () => {
     let v = new Float64Array(n).fill(1)
     let next = new Float64Array(n)
     let estimate = 0
@@ -125,13 +125,18 @@ describe('createNtkPrediction', () => {
     expect(Math.abs(prediction.lambdaMax - estimate)).toBeLessThan(1e-11 * estimate)
     let trace = 0
     for (let i = 0; i < n; i++) trace += kernel[i * n + i] * weights[i]
+    // The resolved eigenvalues (rank of them) add up to trace(K Q) less the dropped trace, to rounding.
+    const r = prediction.rank
+    expect(prediction.eigenvalues.length).toBe(r)
+    expect(r).toBeLessThanOrEqual(n)
+    expect(prediction.residualTrace).toBeLessThan(1e-12 * trace)
     let sum = 0
-    for (let k = 0; k < n; k++) sum += prediction.eigenvalues[k]
-    expect(Math.abs(sum - trace)).toBeLessThan(1e-12 * trace)
-    for (let k = 1; k < n; k++) expect(prediction.eigenvalues[k]).toBeGreaterThanOrEqual(prediction.eigenvalues[k - 1])
+    for (let k = 0; k < r; k++) sum += prediction.eigenvalues[k]
+    expect(Math.abs(sum + prediction.residualTrace - trace)).toBeLessThan(1e-12 * trace)
+    for (let k = 1; k < r; k++) expect(prediction.eigenvalues[k]).toBeGreaterThanOrEqual(prediction.eigenvalues[k - 1])
     // K is positive semi-definite: negative eigenvalues only at rounding level.
     expect(prediction.eigenvalues[0]).toBeGreaterThan(-1e-13 * prediction.lambdaMax)
-    expect(prediction.eigenvalues[n - 1]).toBe(prediction.lambdaMax)
+    expect(prediction.eigenvalues[r - 1]).toBe(prediction.lambdaMax)
   })
 
   it('writes into out (which may be u0) and refuses malformed input', () => {
