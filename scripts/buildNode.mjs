@@ -14,8 +14,11 @@ export const NODE_ENTRIES = {
   cli: 'src/main/cli/mscale.ts',
   runWorker: 'src/main/compute/runWorker.ts',
   previewWorker: 'src/main/compute/previewWorker.ts',
+  f64ThreadWorker: 'src/main/compute/engines/f64ThreadWorker.ts',
   bench: 'bench/trainingBenchmark.ts',
   benchSweep: 'bench/sweepThroughput.ts',
+  benchSweepMemory: 'bench/sweepMemory.ts',
+  benchNtk: 'bench/ntkBenchmark.ts',
   server: 'src/main/server/serveCommand.ts',
   start: 'src/main/server/startCommand.ts',
 }

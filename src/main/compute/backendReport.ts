@@ -33,7 +33,7 @@ export function backendReport(): BackendReport {
   const cpuNative = isPackageInstalled('@tensorflow/tfjs-node')
   const backends: BackendReport['backends'] = [
     { backend: 'tfjs-node-gpu', available: gpu, note: NATIVE_NOTES['tfjs-node-gpu'][gpu ? 'installed' : 'missing'] },
-    { backend: 'js-f64', available: true, note: 'built in: the workbench\'s float64 engine for two-layer networks; the fastest CPU path (see README, Performance)' },
+    { backend: 'js-f64', available: true, note: 'built in: the workbench\'s float64 engine for two-layer networks on worker threads (one per free core; identical results for any thread count); the fastest CPU path (see README, Performance)' },
     { backend: 'tfjs-node', available: cpuNative, note: NATIVE_NOTES['tfjs-node'][cpuNative ? 'installed' : 'missing'] },
     { backend: 'wasm', available: true, note: 'built in: TensorFlow.js WebAssembly backend (float32)' },
     { backend: 'cpu', available: true, note: 'built in: TensorFlow.js plain JavaScript backend (float32, slowest)' },

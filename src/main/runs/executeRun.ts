@@ -4,9 +4,8 @@ import { evaluateTarget, RunError } from './targetValues'
 import { spectralSetupOf } from '../../shared/study/spectralSetupOf'
 import { chooseLearningRate, snapshotSchedule } from '../../shared/study/learningRate'
 import { createSpectralComparison } from '../../shared/study/spectralComparison'
-import { ntkKernelMatrix } from '../../shared/spectral/ntkKernel'
-import { createNtkPrediction, type NtkPrediction } from '../../shared/spectral/ntkPrediction'
-import { largestEigenvalueOfKernelOperator } from '../../shared/spectral/largestEigenvalue'
+import type { NtkPrediction } from '../../shared/spectral/ntkPrediction'
+import { ntkOfSamples } from '../../shared/spectral/ntkOfSamples'
 import { diffusionCoefficients } from '../../shared/spectral/diffusionCoefficients'
 import { createSpectrumTransform } from '../../shared/spectral/fourierTransform'
 import { uniformFrequencyGrid } from '../../shared/spectral/frequencyGrid'
@@ -17,12 +16,16 @@ import { writeRunArray, writeRunRecord } from '../project/runStore'
 import type { RunPrepared, RunProgress, RunSnapshot } from '../../shared/api/workbenchApi'
 import type { RunRecord } from '../../shared/study/runRecord'
 import { workbenchVersions } from './workbenchVersions'
+import { compactDecayTimes, errorDecayTimes } from '../../shared/study/decayTimes'
+import { DECAY_THRESHOLDS } from '../../shared/api/workbenchApi'
 
 export interface ExecuteRunRequest {
   projectDir: string
   runDir: string
   record: RunRecord
   backend: BackendChoice
+  /** threads of the js-f64 engine (createTrainingEngine.ts; default 1) */
+  threads?: number
 }
 
 export interface ExecuteRunHooks {
@@ -60,15 +63,11 @@ export async function executeRun(request: ExecuteRunRequest, hooks: ExecuteRunHo
     const hasModel = experiment.network.activation === 'sin'
     const models: SpectralModelName[] = hasModel ? experiment.analysis.models : []
     const setup = spectralSetupOf(experiment.network, experiment.domain.dim)
-    const kernel = hasModel ? ntkKernelMatrix(setup, samples.points) : undefined
-    let ntk: NtkPrediction | undefined
-    let lambdaMax = Number.NaN
-    if (kernel && models.includes('ntk')) {
-      ntk = createNtkPrediction(kernel, samples.weights)
-      lambdaMax = ntk.lambdaMax
-    } else if (kernel) {
-      lambdaMax = largestEigenvalueOfKernelOperator(kernel, samples.weights)
-    }
+    // low-rank NTK factor from kernel columns (never N x N); lambda_max from it, or from Lanczos with a note
+    const kernelModel = hasModel ? ntkOfSamples(setup, samples.points, samples.weights) : undefined
+    const ntk: NtkPrediction | undefined = models.includes('ntk') ? kernelModel?.prediction : undefined
+    const lambdaMax = kernelModel?.lambdaMax ?? Number.NaN
+    if (kernelModel?.note && models.includes('ntk')) record.message = kernelModel.note
     const learningRate = resolveLearningRate(experiment, lambdaMax)
     record.learningRate = learningRate
     const eta = learningRate.value
@@ -76,7 +75,7 @@ export async function executeRun(request: ExecuteRunRequest, hooks: ExecuteRunHo
 
     const params = initialParameters(experiment.network, experiment.domain.dim)
     const problem = { dim: experiment.domain.dim, points: samples.points, weights: samples.weights, target, uniformGrid: samples.uniformGrid }
-    const { engine, attempts } = await createTrainingEngine(request.backend, problem, experiment.network, params)
+    const { engine, attempts } = await createTrainingEngine(request.backend, problem, experiment.network, params, { threads: request.threads })
     record.backend = { name: engine.backend, precision: engine.precision, attempts }
     record.steps = { total: totalSteps, completed: 0, snapshots: snapshotSteps, requested: requestedSteps }
     await writeRunRecord(runDir, record)
@@ -139,7 +138,9 @@ export async function executeRun(request: ExecuteRunRequest, hooks: ExecuteRunHo
     hooks.onProgress({ phase: 'analysing', step: training.steps, totalSteps, time: training.steps * eta, loss: Number.NaN, etaSeconds: Number.NaN })
     const result = comparison.result()
     const losses = outputs.map((output) => quadratureLoss(output, target, samples.weights))
-    record.metrics = { initialLoss: losses[0], finalLoss: losses[losses.length - 1], snapshots: result.metrics }
+    // decay times on every snapshot taken (time grid included), compact for tables of many runs
+    const decay = compactDecayTimes(errorDecayTimes({ xi, snapshotTimes, P: result.training.P, Q: result.training.Q, thresholds: DECAY_THRESHOLDS }))
+    record.metrics = { initialLoss: losses[0], finalLoss: losses[losses.length - 1], snapshots: result.metrics, decay }
     const S = outputs.length
     const F = xi.length
     const arrays: [string, Float64Array | Int32Array, number[], string][] = [

@@ -22,8 +22,15 @@ export interface RunServiceEvents {
 }
 
 export interface RunServiceOptions {
-  /** parallel runs; default: one per core (CPU engines are single-threaded per run) */
+  /** parallel runs; default: one per core */
   concurrency?: number
+  /**
+   * Threads of each run's js-f64 engine (a run's `threads` argument overrides it). Default: the
+   * cores that the engines of the runs already running leave free, at least 1. A run waits in the
+   * queue until its threads are free, so the engine threads of concurrent runs never exceed the
+   * cores (availableParallelism()); a request above the core count is lowered to it.
+   */
+  threads?: number
   /** the bundled worker script; default out/node/runWorker.mjs in the package folder */
   workerScript?: string
   /** a cancelled run whose worker has not stopped after this long is stopped by force */
@@ -36,6 +43,10 @@ interface Job {
   projectDir: string
   runDir: string
   backend: BackendChoice
+  /** requested engine threads (undefined: RunServiceOptions.threads, else what is free) */
+  threads?: number
+  /** engine threads counted for the run while it runs */
+  assignedThreads: number
   cancelFlag: SharedArrayBuffer
   done: Promise<RunRecord>
   resolve(record: RunRecord): void
@@ -71,7 +82,7 @@ export class RunService {
   }
 
   /** Queues a run of one experiment of the project at projectDir; returns its id and folder at once. */
-  async start(args: { projectDir: string; experimentId: string; backend?: BackendChoice }): Promise<{ runId: string; runDir: string }> {
+  async start(args: { projectDir: string; experimentId: string; backend?: BackendChoice; threads?: number }): Promise<{ runId: string; runDir: string }> {
     const loaded = await loadProject(args.projectDir)
     if (!loaded.ok) throw new ServiceError('invalid-project', `the project at ${args.projectDir} is not valid`, { problems: loaded.problems })
     const experiment = loaded.project.experiments.find((e) => e.id === args.experimentId)
@@ -79,16 +90,23 @@ export class RunService {
       const known = loaded.project.experiments.map((e) => e.id).join(', ') || 'none'
       throw new ServiceError('unknown-experiment', `no experiment "${args.experimentId}" in the project (experiments: ${known})`)
     }
-    return this.startExperiment({ projectDir: args.projectDir, experiment, backend: args.backend })
+    return this.startExperiment({ projectDir: args.projectDir, experiment, backend: args.backend, threads: args.threads })
   }
 
   /**
    * Queues a run of an experiment given as an object (a sweep point's experiment, which is not in
    * project.json): it is validated first (defaults filled), then gets a run folder under
    * <projectDir>/runs/ like any run. `extra` fields (e.g. { sweep: { id, pointId, index, params } })
-   * are recorded in run.json; they cannot replace the fields the service owns.
+   * are recorded in run.json; they cannot replace the fields the service owns. `threads`: the
+   * js-f64 engine's threads for this run (see RunServiceOptions.threads).
    */
-  async startExperiment(args: { projectDir: string; experiment: unknown; backend?: BackendChoice; extra?: Record<string, unknown> }): Promise<{ runId: string; runDir: string }> {
+  async startExperiment(args: {
+    projectDir: string
+    experiment: unknown
+    backend?: BackendChoice
+    threads?: number
+    extra?: Record<string, unknown>
+  }): Promise<{ runId: string; runDir: string }> {
     const validated = validateExperiment(args.experiment, '$')
     if (!validated.experiment) {
       throw new ServiceError('invalid-experiment', `the experiment is not valid: ${validated.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, { problems: validated.problems })
@@ -105,7 +123,8 @@ export class RunService {
     await writeRunRecord(runDir, record)
     let resolve!: (record: RunRecord) => void
     const done = new Promise<RunRecord>((r) => (resolve = r))
-    const job: Job = { record, projectDir: args.projectDir, runDir, backend, cancelFlag: new SharedArrayBuffer(4), done, resolve }
+    const threads = args.threads ?? this.options.threads
+    const job: Job = { record, projectDir: args.projectDir, runDir, backend, threads, assignedThreads: 0, cancelFlag: new SharedArrayBuffer(4), done, resolve }
     this.jobs.set(runId, job)
     this.queue.push(job)
     this.dispatch()
@@ -168,16 +187,40 @@ export class RunService {
       const mayUseNative = job.backend === 'tfjs-node' || job.backend === 'tfjs-node-gpu' || (job.backend === 'auto' && this.nativeTfjsInstalled)
       const slot = this.slots.find((s) => !s.job && (s.native || !mayUseNative))
       if (!slot) continue
+      const threads = this.engineThreads(job, Math.min(this.queue.length - index, this.slots.filter((s) => !s.job).length))
+      // Not enough free cores for this run: it waits, and so do the runs queued after it.
+      if (threads === 0) break
       this.queue.splice(index--, 1)
       slot.job = job
+      job.assignedThreads = threads
       const command: RunWorkerCommand = {
         type: 'run',
-        request: { projectDir: job.projectDir, runDir: job.runDir, record: job.record, backend: job.backend },
+        request: { projectDir: job.projectDir, runDir: job.runDir, record: job.record, backend: job.backend, threads },
         cancelFlag: job.cancelFlag,
       }
       slot.worker ??= this.spawnWorker(slot)
       slot.worker.postMessage(command)
     }
+  }
+
+  /**
+   * Engine threads for a queued run given the cores that the running runs' engines take, or 0
+   * when it must wait. Only js-f64 (and "auto", which may become js-f64) runs take more than one.
+   * Without a requested count, the free cores are shared among the `starting` runs that can start
+   * now (queued runs up to the free slots), so `--jobs 2` on 2 cores still runs two at once.
+   */
+  private engineThreads(job: Job, starting: number): number {
+    const cores = availableParallelism()
+    const used = this.slots.reduce((sum, slot) => sum + (slot.job?.assignedThreads ?? 0), 0)
+    const free = cores - used
+    const multiThreaded = job.backend === 'js-f64' || job.backend === 'auto'
+    const wanted = !multiThreaded
+      ? 1
+      : job.threads !== undefined
+        ? Math.min(cores, Math.max(1, Math.floor(job.threads)))
+        : Math.max(1, Math.floor(free / Math.max(1, starting)))
+    // A run always starts when nothing else runs (so that one alone never waits).
+    return used === 0 || wanted <= free ? wanted : 0
   }
 
   private spawnWorker(slot: Slot): Worker {

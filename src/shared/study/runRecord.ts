@@ -2,6 +2,7 @@ import type { BackendChoice, Experiment, TrainingBackend } from '../project/expe
 import type { SnapshotMetrics } from './spectralComparison'
 import type { RunStatus } from '../api/workbenchApi'
 import type { BackendAttempt } from '../network/trainingEngine'
+import type { DecayTimes } from './decayTimes'
 
 export const RUN_FORMAT = 'mscale-workbench/run'
 export const RUN_VERSION = 1
@@ -37,7 +38,11 @@ export interface RunRecord {
   /** snapshots: every snapshot step; requested: those of training.snapshots (the rest fill the time grid) */
   steps?: { total: number; completed: number; snapshots: number[]; requested: number[] }
   timings?: { prepareSeconds: number; trainSeconds: number; analysisSeconds: number; totalSeconds: number; msPerStep: number }
-  metrics?: { initialLoss: number; finalLoss: number; snapshots: SnapshotMetrics[] }
+  /**
+   * decay: the first model time the training error at each xi falls to each of DECAY_THRESHOLDS
+   * times its initial value (decayTimes.ts); absent in runs written before it existed
+   */
+  metrics?: { initialLoss: number; finalLoss: number; snapshots: SnapshotMetrics[]; decay?: DecayTimes }
   arrays: Record<string, RunArrayEntry>
   /** set on the runs of a sweep's points: the sweep, the point and its axis values */
   sweep?: RunSweepInfo
