@@ -1,13 +1,17 @@
-// mscale sweep run | run-point | status | export-slurm (issue 4: sweeps headless and on Slurm).
+// mscale sweep run | run-point | status | table | export-slurm (issue 4: sweeps headless and on Slurm).
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { TRAINING_BACKENDS, type BackendChoice } from '../../shared/project/experimentTypes'
 import { findPackageRoot } from '../runs/packageRoot'
 import { slurmArrayScript, slurmOptionProblems, shellQuote } from '../sweeps/slurmScript'
 import { SweepDefinitionError, loadSweep } from '../sweeps/sweepDefinition'
-import { readSweepStatus, runSweep, runSweepPoint, type SweepPointEvent, type SweepProgress } from '../sweeps/sweepRunner'
+import type { SweepProgress } from '../../shared/api/workbenchApi'
+import { readSweepStatus, runSweep, runSweepPoint, type SweepPointEvent } from '../sweeps/sweepRunner'
 import { countStatuses, isFinished, sweepDir, type SweepPointState } from '../sweeps/sweepState'
-import { parseCommandLine, parseNumber, UsageError } from './commandLine'
+import { sweepTableColumns, sweepTableCsv } from '../../shared/sweep/sweepTableColumns'
+import { findValidSweep, readSweepCatalog } from '../sweeps/sweepCatalog'
+import { buildSweepTable, countRows, decayQueryProblems, defaultDecayQuery } from '../sweeps/sweepTable'
+import { parseCommandLine, parseNumber, parseNumberList, UsageError } from './commandLine'
 import type { CommandIo } from './runCommand'
 
 export const SWEEP_USAGE = `mscale sweep run <project-dir> --sweep ID [--workers N] [--backend NAME] [--json]
@@ -20,6 +24,11 @@ mscale sweep run-point <project-dir> --sweep ID --index K [--points N] [--backen
     has N points (the count the script was exported for)
 mscale sweep status <project-dir> --sweep ID [--json]
     Per-point status from the run.json files (no arrays read)
+mscale sweep table <project-dir> --sweep ID [--frequencies 0.5,1,2] [--threshold 0.01] [--csv FILE | --json]
+    The results table from the run.json files: parameters, status, final error, rel of each model
+    at the base's snapshots, the time the error at each frequency (default band/4, band/2, band)
+    falls to threshold x its start (0.5, 0.1, 0.01 or 0.001; default 0.01), wall time.
+    --csv: write it as CSV (never reached: Inf); --json: one object (no value or never reached: null)
 mscale sweep export-slurm <project-dir> --sweep ID [--partition P] [--time HH:MM:SS] [--gpus N]
         [--max-parallel N] [--backend NAME] [--mscale CMD] [--out FILE]
     Writes an sbatch job-array script (default <project>/sweeps/ID/sweep.sbatch), one task per point`
@@ -28,12 +37,14 @@ const OPTIONS = {
   sweep: { type: 'string' }, workers: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' },
   index: { type: 'string' }, points: { type: 'string' }, partition: { type: 'string' }, time: { type: 'string' },
   gpus: { type: 'string' }, 'max-parallel': { type: 'string' }, mscale: { type: 'string' }, out: { type: 'string' },
+  frequencies: { type: 'string' }, threshold: { type: 'string' }, csv: { type: 'string' },
 } as const
 
 const ALLOWED: Record<string, readonly string[]> = {
   run: ['sweep', 'workers', 'backend', 'json'],
   'run-point': ['sweep', 'index', 'points', 'backend', 'json'],
   status: ['sweep', 'json'],
+  table: ['sweep', 'frequencies', 'threshold', 'csv', 'json'],
   'export-slurm': ['sweep', 'partition', 'time', 'gpus', 'max-parallel', 'backend', 'mscale', 'out'],
 }
 
@@ -61,6 +72,8 @@ export async function sweepCommand(args: string[], io: CommandIo): Promise<numbe
         return await sweepRunPoint(projectDir, values.sweep, values, backend, io)
       case 'status':
         return await sweepStatus(projectDir, values.sweep, values.json === true, io)
+      case 'table':
+        return await sweepTable(projectDir, values.sweep, values, io)
       default:
         return await exportSlurm(projectDir, values.sweep, values, io)
     }
@@ -130,6 +143,43 @@ async function sweepStatus(projectDir: string, sweepId: string, json: boolean, i
     io.print(`${counts.done} done, ${counts.diverged} diverged, ${counts.failed} failed, ${counts.running} running, ${counts.pending} pending, of ${state.points.length}`)
   }
   return state.points.every((p) => p.status === 'done') ? 0 : 1
+}
+
+async function sweepTable(projectDir: string, sweepId: string, values: { frequencies?: string; threshold?: string; csv?: string; json?: boolean }, io: CommandIo): Promise<number> {
+  if (values.csv !== undefined && values.json) throw new UsageError('sweep table: give --csv FILE or --json, not both')
+  const sweep = findValidSweep(await readSweepCatalog(projectDir), sweepId, projectDir)
+  const defaults = defaultDecayQuery(sweep.baseExperiment)
+  const query = {
+    frequencies: values.frequencies === undefined ? defaults.frequencies : parseNumberList(values.frequencies, '--frequencies'),
+    threshold: values.threshold === undefined ? defaults.threshold : parseNumber(values.threshold, '--threshold', defaults.threshold),
+  }
+  const problems = decayQueryProblems(query)
+  if (problems.length > 0) throw new UsageError(`sweep table: ${problems.join('; ').replaceAll('decay.frequencies', '--frequencies').replaceAll('decay.threshold', '--threshold')}`)
+  const table = await buildSweepTable(projectDir, sweep, query)
+  if (values.json) {
+    io.print(JSON.stringify(table))
+  } else if (values.csv !== undefined) {
+    const file = resolve(values.csv)
+    await mkdir(dirname(file), { recursive: true })
+    await writeFile(file, sweepTableCsv(table))
+    io.print(`wrote ${file}: ${table.rows.length} rows`)
+  } else {
+    const columns = sweepTableColumns(table).filter((c) => c.key !== 'runId' && c.key !== 'message')
+    const cells = [columns.map((c) => c.label), ...table.rows.map((row) => columns.map((c) => textCell(c.value(row))))]
+    const widths = columns.map((_, k) => Math.max(...cells.map((line) => line[k].length)))
+    for (const line of cells) io.print(line.map((cell, k) => (k <= 1 + table.axes.length ? cell.padEnd(widths[k]) : cell.padStart(widths[k]))).join('  ').trimEnd())
+    const counts = countRows(table.rows)
+    io.print(`${counts.done} done, ${counts.diverged} diverged, ${counts.failed} failed, ${counts.running} running, ${counts.pending} pending, of ${table.rows.length}; decay: first t with |u^(xi,t)| <= ${table.decay.threshold} |u^(xi,0)| at the run's nearest xi ("never": not during the run)`)
+  }
+  return 0
+}
+
+function textCell(value: number | string | null): string {
+  if (value === null) return '-'
+  if (typeof value === 'string') return value
+  if (Number.isNaN(value)) return '-'
+  if (!Number.isFinite(value)) return 'never'
+  return Number.isInteger(value) ? String(value) : value.toPrecision(4)
 }
 
 async function exportSlurm(projectDir: string, sweepId: string, values: { partition?: string; time?: string; gpus?: string; 'max-parallel'?: string; backend?: string; mscale?: string; out?: string }, io: CommandIo): Promise<number> {

@@ -1,10 +1,11 @@
 import { createServiceEventEmitter } from '../../shared/api/apiProxy'
-import { RUN_SERVICE, type DialogPurpose, type WorkbenchServices } from '../../shared/api/workbenchApi'
+import { RUN_SERVICE, SWEEP_SERVICE, type DialogPurpose, type WorkbenchServices } from '../../shared/api/workbenchApi'
 import { createAnalysisService } from './analysisService'
 import { createPathPolicy } from './pathPolicy'
 import { createProjectService } from './projectService'
 import { RunService } from './runService'
 import { SettingsStore } from './settingsStore'
+import { createSweepService } from './sweepService'
 import { createWorkspaceService } from './workspaceService'
 
 export interface CreateServicesOptions {
@@ -48,6 +49,8 @@ export function createServices(options: CreateServicesOptions = {}): WorkbenchSe
     },
   })
   const analysis = createAnalysisService({ paths })
+  const sweepEvents = createServiceEventEmitter(SWEEP_SERVICE)
+  const sweep = createSweepService({ paths, events: sweepEvents })
   return {
     project,
     run: {
@@ -57,11 +60,13 @@ export function createServices(options: CreateServicesOptions = {}): WorkbenchSe
       load: (args) => runService.load({ runDir: paths.resolve(args.runDir, 'the run folder') }),
     },
     analysis,
+    sweep,
     workspace: createWorkspaceService({ mode, paths, settings, projects: project, chooseDirectory: options.chooseDirectory }),
     runEvents,
+    sweepEvents,
     runService,
     dispose: async () => {
-      await Promise.all([runService.dispose(), analysis.dispose()])
+      await Promise.all([runService.dispose(), analysis.dispose(), sweep.dispose()])
     },
   }
 }

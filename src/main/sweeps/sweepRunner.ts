@@ -10,6 +10,7 @@ import { mkdir, open, readFile, unlink } from 'node:fs/promises'
 import { availableParallelism, hostname } from 'node:os'
 import { join } from 'node:path'
 import type { BackendChoice } from '../../shared/project/experimentTypes'
+import type { SweepPointStatus, SweepProgress } from '../../shared/api/workbenchApi'
 import type { RunRecord } from '../../shared/study/runRecord'
 import type { SweepPoint } from '../../shared/sweep/sweepTypes'
 import { writeRunRecord } from '../project/runStore'
@@ -17,23 +18,17 @@ import { RunService } from '../services/runService'
 import { loadSweep } from './sweepDefinition'
 import {
   countStatuses, describeRun, isFinished, listSweepRuns, readSweepState, reconcileSweepState, sweepDir, writeSweepState,
-  type SweepPointState, type SweepPointStatus, type SweepState,
+  type SweepPointState, type SweepState,
 } from './sweepState'
 
 export const SWEEP_LOCK_FILE_NAME = 'run.lock'
 
-export interface SweepProgress {
-  total: number
-  /** points finished (done, diverged or failed), this session or before */
-  finished: number
-  done: number
-  diverged: number
-  failed: number
-  running: number
-  pending: number
-  elapsedSeconds: number
-  /** remaining points x elapsed time / points finished in this session; NaN before the first */
-  etaSeconds: number
+/** The sweep's lock is held by a live process (or by another host). */
+export class SweepLockedError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'SweepLockedError'
+  }
 }
 
 /** One line per point: reused points were finished before this session and were not recomputed. */
@@ -54,21 +49,34 @@ export interface SweepRunOptions {
   backend?: BackendChoice
   /** the run worker bundle, for RunService */
   workerScript?: string
-  /** aborting cancels the runs under way and starts no more (pause: run the sweep again to resume) */
+  /** cancel: aborting stops the runs under way (their points stay pending) and starts no more */
   signal?: AbortSignal
+  /** pause: aborting starts no more points; the runs under way finish, then runSweep resolves */
+  pauseSignal?: AbortSignal
+  /** a point's run was started (its run folder exists) */
+  onPointStart?(event: { index: number; pointId: string; params: Record<string, unknown>; runId: string; runDir: string; progress: SweepProgress }): void
+  /** a point finished or was cancelled, or (reused) was found finished at the start */
   onPoint?(event: SweepPointEvent): void
   onProgress?(progress: SweepProgress): void
 }
 
 export interface SweepRunResult {
   state: SweepState
+  /** cancelled (signal) with points left unfinished */
   cancelled: boolean
+  /** paused (pauseSignal) with points left unfinished */
+  paused: boolean
 }
 
 /** cores - 1 (at least 1) for CPU engines; 1 for a GPU backend, which runs one model at a time. */
 export function defaultSweepWorkers(backend: BackendChoice | undefined): number {
   if (backend === 'tfjs-node-gpu') return 1
   return Math.max(1, availableParallelism() - 1)
+}
+
+/** Engine threads of each run of a sweep with `workers` parallel runs: max(1, floor(cores / workers)). */
+export function sweepRunThreads(workers: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / workers))
 }
 
 /** Runs the unfinished points of a sweep; resolves when every point is finished or the sweep was cancelled. */
@@ -78,7 +86,9 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepRunResult
   const workers = options.workers ?? defaultSweepWorkers(options.backend ?? points[0]?.experiment.training.backend)
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers: expected a positive integer (got ${workers})`)
   const releaseLock = await acquireSweepLock(projectDir, sweep.id)
-  const service = new RunService({ concurrency: workers, workerScript: options.workerScript, events: { progress: () => undefined, finished: () => undefined } })
+  // Each run's js-f64 engine gets an equal share of the cores, so that the workers never oversubscribe them.
+  const threads = sweepRunThreads(workers)
+  const service = new RunService({ concurrency: workers, threads, workerScript: options.workerScript, events: { progress: () => undefined, finished: () => undefined } })
   try {
     const previous = await readSweepState(projectDir, sweep.id).catch(() => undefined)
     const { state, unfinished } = reconcileSweepState(sweep.id, points, await listSweepRuns(projectDir, sweep.id), previous)
@@ -140,6 +150,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepRunResult
       Object.assign(entry, { status: 'running' satisfies SweepPointStatus, runId, runDir, message: undefined })
       if (signal?.aborted) void service.cancel({ runId }).catch(() => undefined)
       await save()
+      options.onPointStart?.({ index: point.index, pointId: point.id, params: point.params, runId, runDir, progress: progress() })
       options.onProgress?.(progress())
       const record = await startedRun
       active.delete(runId)
@@ -153,7 +164,8 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepRunResult
     }
 
     const worker = async (): Promise<void> => {
-      for (let point = queue.shift(); point && !signal?.aborted; point = queue.shift()) await runPoint(point)
+      const stopped = () => signal?.aborted === true || options.pauseSignal?.aborted === true
+      for (let point = stopped() ? undefined : queue.shift(); point; point = stopped() ? undefined : queue.shift()) await runPoint(point)
     }
     try {
       await Promise.all(Array.from({ length: Math.min(workers, Math.max(1, queue.length)) }, worker))
@@ -161,7 +173,9 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepRunResult
       signal?.removeEventListener('abort', onAbort)
       await saving
     }
-    return { state, cancelled: signal?.aborted === true && state.points.some((p) => !isFinished(p.status)) }
+    const left = state.points.some((p) => !isFinished(p.status))
+    const cancelled = signal?.aborted === true && left
+    return { state, cancelled, paused: !cancelled && options.pauseSignal?.aborted === true && left }
   } finally {
     await service.dispose()
     await releaseLock()
@@ -228,10 +242,10 @@ export async function acquireSweepLock(projectDir: string, sweepId: string): Pro
       // an empty or torn lock file: its writer died while writing it
     }
     if (holder.host !== undefined && holder.host !== hostname()) {
-      throw new Error(`sweep "${sweepId}" is being run on ${holder.host} (process ${holder.pid}); if it is not, delete ${file}`)
+      throw new SweepLockedError(`sweep "${sweepId}" is being run on ${holder.host} (process ${holder.pid}); if it is not, delete ${file}`)
     }
     if (typeof holder.pid === 'number' && holder.pid !== process.pid && isAlive(holder.pid)) {
-      throw new Error(`sweep "${sweepId}" is already being run by process ${holder.pid} on this machine`)
+      throw new SweepLockedError(`sweep "${sweepId}" is already being run by process ${holder.pid} on this machine`)
     }
     await unlink(file).catch(() => undefined)
   }

@@ -11,7 +11,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { RunStatus } from '../../shared/api/workbenchApi'
+import type { RunStatus, SweepPointStatus } from '../../shared/api/workbenchApi'
 import type { RunRecord } from '../../shared/study/runRecord'
 import type { SweepPoint } from '../../shared/sweep/sweepTypes'
 import { writeFileAtomic } from '../project/atomicWrite'
@@ -22,12 +22,6 @@ export const SWEEP_STATE_FILE_NAME = 'state.json'
 export const SWEEP_STATE_FORMAT = 'mscale-workbench/sweep-state'
 export const SWEEP_STATE_VERSION = 1
 
-/**
- * pending: no run yet, or its last run was interrupted or cancelled (it runs again on resume);
- * running: a run is under way; done / diverged / failed: finished, never recomputed on resume.
- */
-export type SweepPointStatus = 'pending' | 'running' | 'done' | 'diverged' | 'failed'
-
 export interface SweepPointState {
   index: number
   pointId: string
@@ -37,7 +31,7 @@ export interface SweepPointState {
   message?: string
   /** run.json timings.totalSeconds of a finished point */
   wallSeconds?: number
-  /** a finished point's final relative error norm ||e(T)|| / ||e(0)|| from its run.json metrics */
+  /** a finished point's ||u^(T)|| / ||u^(0)|| on the analysis band (both parts) from its run.json metrics */
   finalErrorNorm?: number
 }
 
@@ -113,12 +107,8 @@ export function reconcileSweepState(sweepId: string, points: readonly SweepPoint
   const previousById = new Map((previous?.points ?? []).map((p) => [p.pointId, p]))
   const unfinished: SweepRunListing[] = []
   const states = points.map((point): SweepPointState => {
-    const candidates = runs.get(point.id) ?? []
-    const finished = candidates.filter((r) => FINISHED.has(r.record.status))
-    const preferred = previousById.get(point.id)?.runId
-    const chosen = finished.find((r) => r.runId === preferred) ?? finished[finished.length - 1]
-    if (chosen) return { index: point.index, pointId: point.id, ...describeRun(chosen) }
-    const live = candidates.filter((r) => r.record.status === 'queued' || r.record.status === 'running')
+    const { finished, live } = choosePointRun(runs.get(point.id) ?? [], (r) => r.record.status, previousById.get(point.id)?.runId)
+    if (finished) return { index: point.index, pointId: point.id, ...describeRun(finished) }
     unfinished.push(...live)
     const latest = live[live.length - 1]
     if (latest) return { index: point.index, pointId: point.id, status: 'running', runId: latest.runId, runDir: latest.runDir }
@@ -127,12 +117,24 @@ export function reconcileSweepState(sweepId: string, points: readonly SweepPoint
   return { state: { format: SWEEP_STATE_FORMAT, version: SWEEP_STATE_VERSION, sweepId, updatedAt: new Date().toISOString(), points: states }, unfinished }
 }
 
+/**
+ * Which run of a point counts (runs oldest first): the finished run the state names (`preferred`),
+ * else the latest finished one; `live` lists the runs still marked queued or running.
+ */
+export function choosePointRun<T extends { runId: string }>(runs: readonly T[], statusOf: (run: T) => RunStatus, preferred?: string): { finished?: T; live: T[] } {
+  const finished = runs.filter((r) => FINISHED.has(statusOf(r)))
+  const live = runs.filter((r) => statusOf(r) === 'queued' || statusOf(r) === 'running')
+  return { finished: finished.find((r) => r.runId === preferred) ?? finished[finished.length - 1], live }
+}
+
 /** A point's state from its finished run's record. */
 export function describeRun(run: SweepRunListing): Omit<SweepPointState, 'index' | 'pointId'> {
   const record = run.record
   const snapshots = record.metrics?.snapshots ?? []
   const first = snapshots[0]
   const last = snapshots[snapshots.length - 1]
+  // both parts of the transform, as the sweep table's finalErrorNorm (P moves only with a bias)
+  const initialNorm = first ? Math.hypot(first.errorNorm, first.errorNormP ?? 0) : 0
   const status: SweepPointStatus = FINISHED.has(record.status) ? (record.status as SweepPointStatus) : record.status === 'cancelled' ? 'pending' : 'running'
   return {
     status,
@@ -140,7 +142,7 @@ export function describeRun(run: SweepRunListing): Omit<SweepPointState, 'index'
     runDir: run.runDir,
     ...(record.message !== undefined ? { message: record.message } : {}),
     ...(record.timings ? { wallSeconds: record.timings.totalSeconds } : {}),
-    ...(first && last && first.errorNorm > 0 ? { finalErrorNorm: last.errorNorm / first.errorNorm } : {}),
+    ...(first && last && initialNorm > 0 ? { finalErrorNorm: Math.hypot(last.errorNorm, last.errorNormP ?? 0) / initialNorm } : {}),
   }
 }
 

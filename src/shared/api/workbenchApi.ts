@@ -351,6 +351,8 @@ export const INVALID_SWEEP_ERROR = 'invalid-sweep'
 /** start refused: the sweep is already active here, or another process holds its lock */
 export const SWEEP_BUSY_ERROR = 'sweep-busy'
 export const UNKNOWN_SWEEP_ERROR = 'unknown-sweep'
+/** table refused: a decay query without frequencies, with a negative one, or a threshold not in DECAY_THRESHOLDS */
+export const INVALID_DECAY_QUERY_ERROR = 'invalid-decay-query'
 
 export type SweepRequests = {
   /** The sweeps of <projectDir>/project.json as saved, with their status from the run.json files. */
@@ -361,11 +363,18 @@ export type SweepRequests = {
    * 'unknown-sweep', 'invalid-sweep' (details InvalidSweepDetails) or 'sweep-busy'.
    */
   start: { args: { projectDir: string; sweepId: string; workers?: number; backend?: BackendChoice }; result: void }
-  /** No new point starts; the running points finish; then the sweep is idle (start resumes it). */
+  /**
+   * No new point starts; the running points finish; then the sweep is idle (start resumes it).
+   * Resolves at once (activity 'pausing'); the progress event with activity 'idle' says it stopped.
+   * Nothing to do (not active here) is not an error.
+   */
   pause: { args: { projectDir: string; sweepId: string }; result: void }
-  /** Stops the running points too (they stay pending and run again on resume). */
+  /** Stops the running points too (they stay pending and run again on resume); resolves once stopped. */
   cancel: { args: { projectDir: string; sweepId: string }; result: void }
-  /** The results table (one row per point); decay defaults as SweepTable.decay says. */
+  /**
+   * The results table (one row per point); decay defaults as SweepTable.decay says. Refuses
+   * 'unknown-sweep', 'invalid-sweep' or 'invalid-decay-query'.
+   */
   table: { args: { projectDir: string; sweepId: string; decay?: SweepDecayQuery }; result: SweepTable }
 }
 

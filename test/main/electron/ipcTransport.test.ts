@@ -221,7 +221,7 @@ describe('the workbench contracts through the preload', () => {
     const ipc = createFakeIpc()
     const bridge = createPreloadBridge(ipc.ipcRenderer)
     const names = WORKBENCH_CONTRACTS.map((contract) => contract.name)
-    expect(names).toEqual(['project', 'run', 'analysis', 'workspace', 'shell'])
+    expect(names).toEqual(['project', 'run', 'analysis', 'sweep', 'workspace', 'shell'])
     expect(new Set(names).size).toBe(names.length)
     // An allowed channel passes the preload and reaches IPC (where no handler is registered here).
     expect(await bridge.call('project', 'validate', '/tmp')).toMatchObject({ ok: false, error: { code: API_ERROR_CODES.transport } })

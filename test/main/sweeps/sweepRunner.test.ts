@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { RunRecord } from '../../../src/shared/study/runRecord'
-import { acquireSweepLock, readSweepStatus, runSweep, runSweepPoint, type SweepPointEvent } from '../../../src/main/sweeps/sweepRunner'
+import { acquireSweepLock, readSweepStatus, runSweep, runSweepPoint, sweepRunThreads, type SweepPointEvent } from '../../../src/main/sweeps/sweepRunner'
 import { SweepDefinitionError } from '../../../src/main/sweeps/sweepDefinition'
 import { readSweepState, sweepDir } from '../../../src/main/sweeps/sweepState'
 import { tinyExperiment, writeTinyProject } from '../../helpers/tinyProject'
@@ -71,7 +71,7 @@ describe('runSweep', () => {
     expect(runFolders(dir)).toHaveLength(5)
   }, 30_000)
 
-  it('pauses on abort (the runs under way end cancelled, their points stay pending) and resumes to the end', async () => {
+  it('cancels on abort (the runs under way end cancelled, their points stay pending) and resumes to the end', async () => {
     // m = 200, T = 300: about a second per point, so the abort lands during the first run
     const dir = writeTinyProject([tinyExperiment('base', { network: { width: 200 }, training: { time: 300 } })], {
       sweeps: [{ id: 'seeds', base: 'base', mode: 'grid', axes: [{ path: 'network.seed', values: [0, 1] }] }],
@@ -112,5 +112,9 @@ describe('runSweep', () => {
     await takeOver()
     await release()
     expect(existsSync(lock)).toBe(false)
+  })
+
+  it('gives each run an equal share of the cores, so that the workers never oversubscribe them', () => {
+    expect([[1, 2], [2, 2], [3, 2], [4, 16], [15, 16], [5, 16]].map(([workers, cores]) => sweepRunThreads(workers, cores))).toEqual([2, 1, 1, 4, 1, 3])
   })
 })

@@ -11,9 +11,12 @@ import {
   serveWorkbenchServices,
   SHELL_COMMANDS,
   SHELL_SERVICE,
+  SWEEP_BUSY_ERROR,
+  SWEEP_SERVICE,
   WORKBENCH_CONTRACTS,
   type RunFinished,
   type RunProgress,
+  type SweepEvents,
   type WorkbenchServices,
 } from '../../../src/shared/api/workbenchApi'
 import { PROJECT_FORMAT, PROJECT_VERSION, type Project } from '../../../src/shared/project/experimentTypes'
@@ -23,6 +26,9 @@ const EMPTY_PROJECT: Project = { format: PROJECT_FORMAT, version: PROJECT_VERSIO
 
 function createFakeServices(): WorkbenchServices {
   const runEvents = createServiceEventEmitter(RUN_SERVICE)
+  const sweepEvents = createServiceEventEmitter(SWEEP_SERVICE)
+  const progress = { total: 2, finished: 1, done: 1, diverged: 0, failed: 0, running: 1, pending: 0, elapsedSeconds: 3, etaSeconds: Number.NaN }
+  let sweepActive = false
   return {
     project: {
       open(dir) {
@@ -53,6 +59,21 @@ function createFakeServices(): WorkbenchServices {
       coefficients: ({ xi }) => ({ xi, Rre: xi.map(() => 1), Rim: xi.map(() => 0), Dre: xi.map(() => 2), Dim: xi.map(() => 0) }),
       preview: () => { throw new ServiceError('invalid-experiment', 'not in this fake') },
     },
+    sweep: {
+      list: () => [{ sweepId: 's', base: 'a', mode: 'grid', total: 2, counts: { pending: 1, running: 0, done: 1, diverged: 0, failed: 0 }, activity: 'idle' }],
+      start({ projectDir, sweepId }) {
+        if (sweepActive) throw new ServiceError(SWEEP_BUSY_ERROR, `sweep "${sweepId}" is already running here`)
+        sweepActive = true
+        sweepEvents.emit('progress', { projectDir, sweepId, activity: 'running', progress })
+        sweepEvents.emit('point', { projectDir, sweepId, row: { index: 1, pointId: 'a__seed-1', params: { 'network.seed': 1 }, status: 'running', runId: 'r', runDir: '/good/runs/r' } })
+      },
+      pause: () => undefined,
+      cancel: () => undefined,
+      table: ({ sweepId, decay }) => ({
+        sweepId, axes: [{ path: 'network.seed', values: [0, 1] }], snapshotTimes: [0.5], models: ['ntk'], decay: decay ?? { frequencies: [1], threshold: 0.01 },
+        rows: [{ index: 0, pointId: 'a__seed-0', params: { 'network.seed': 0 }, status: 'done', rel: { ntk: [Number.NaN] }, decayTimes: [null] }],
+      }),
+    },
     workspace: {
       info: () => ({ mode: 'browser', defaultProjectFolder: '/good', version: '0', cores: 2, backends: { auto: 'js-f64', backends: [] } }),
       startupProject: () => ({ dir: '/good', project: EMPTY_PROJECT, warnings: [] }),
@@ -65,6 +86,7 @@ function createFakeServices(): WorkbenchServices {
       writeFile: ({ path }) => ({ path }),
     },
     runEvents,
+    sweepEvents,
   }
 }
 
@@ -72,7 +94,9 @@ const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
 describe('workbench contracts', () => {
   it('names each service once, with the requests and events of the API', () => {
-    expect(WORKBENCH_CONTRACTS.map((contract) => contract.name)).toEqual(['project', 'run', 'analysis', 'workspace', 'shell'])
+    expect(WORKBENCH_CONTRACTS.map((contract) => contract.name)).toEqual(['project', 'run', 'analysis', 'sweep', 'workspace', 'shell'])
+    expect(Object.keys(SWEEP_SERVICE.requests)).toEqual(['list', 'start', 'pause', 'cancel', 'table'])
+    expect(Object.keys(SWEEP_SERVICE.events)).toEqual(['progress', 'point'])
     expect(Object.keys(PROJECT_SERVICE.requests)).toEqual(['open', 'validate', 'save', 'create', 'copyExample'])
     expect(Object.keys(RUN_SERVICE.requests)).toEqual(['start', 'cancel', 'list', 'load'])
     expect(Object.keys(RUN_SERVICE.events)).toEqual(['progress', 'prepared', 'snapshot', 'finished'])
@@ -102,6 +126,24 @@ describe('workbench contracts', () => {
     expect(progress).toEqual([{ runId: 'a-1', experimentId: 'a', phase: 'training', step: 10, totalSteps: 100, time: 0.1, loss: 0.5, etaSeconds: 9 }])
     expect(finished).toEqual([{ runId: 'a-1', experimentId: 'a', status: 'done', runDir: '/good/runs/a-1' }])
     expect(await run.list({ projectDir: '/good' })).toHaveLength(1)
+  })
+
+  it('serves the sweep service with its progress and point events, refusals and table values (NaN, null) intact', async () => {
+    const transport = createInProcessTransport(serveWorkbenchServices(createFakeServices()))
+    const sweep = createServiceClient(SWEEP_SERVICE, transport)
+    const progress: SweepEvents['progress'][] = []
+    const points: SweepEvents['point'][] = []
+    sweep.on('progress', (payload) => progress.push(payload))
+    sweep.on('point', (payload) => points.push(payload))
+    await sweep.start({ projectDir: '/good', sweepId: 's' })
+    await settle()
+    expect(progress).toEqual([{ projectDir: '/good', sweepId: 's', activity: 'running', progress: expect.objectContaining({ finished: 1, etaSeconds: Number.NaN }) }])
+    expect(points.map((p) => [p.row.pointId, p.row.status])).toEqual([['a__seed-1', 'running']])
+    await expect(sweep.start({ projectDir: '/good', sweepId: 's' })).rejects.toMatchObject({ code: SWEEP_BUSY_ERROR })
+    const table = await sweep.table({ projectDir: '/good', sweepId: 's', decay: { frequencies: [2], threshold: 0.1 } })
+    expect(table.decay).toEqual({ frequencies: [2], threshold: 0.1 })
+    expect(table.rows[0]).toMatchObject({ rel: { ntk: [Number.NaN] }, decayTimes: [null] })
+    expect((await sweep.list({ projectDir: '/good' }))[0]).toMatchObject({ sweepId: 's', activity: 'idle' })
   })
 
   it('serves the shell only when the shell gives its events, and carries its commands', async () => {
