@@ -6,7 +6,7 @@
  */
 import { createBridgeTransport, createServiceClient, type ApiBridge, type ServiceClient } from '../../shared/api/apiProxy'
 import type { ApiTransport } from '../../shared/api/serviceContract'
-import { ANALYSIS_SERVICE, PROJECT_SERVICE, RUN_SERVICE, SHELL_SERVICE, WORKSPACE_SERVICE } from '../../shared/api/workbenchApi'
+import { ANALYSIS_SERVICE, PROJECT_SERVICE, RUN_SERVICE, SHELL_SERVICE, SWEEP_SERVICE, WORKSPACE_SERVICE } from '../../shared/api/workbenchApi'
 import {
   apiSocketUrl,
   createWebSocketTransport,
@@ -20,6 +20,7 @@ export interface WorkbenchClient {
   project: ServiceClient<typeof PROJECT_SERVICE>
   run: ServiceClient<typeof RUN_SERVICE>
   analysis: ServiceClient<typeof ANALYSIS_SERVICE>
+  sweep: ServiceClient<typeof SWEEP_SERVICE>
   workspace: ServiceClient<typeof WORKSPACE_SERVICE>
   shell: ServiceClient<typeof SHELL_SERVICE>
 }
@@ -46,6 +47,7 @@ export function createWorkbenchClient(transport: ApiTransport): WorkbenchClient 
     project: createServiceClient(PROJECT_SERVICE, transport),
     run: createServiceClient(RUN_SERVICE, transport),
     analysis: createServiceClient(ANALYSIS_SERVICE, transport),
+    sweep: createServiceClient(SWEEP_SERVICE, transport),
     workspace: createServiceClient(WORKSPACE_SERVICE, transport),
     shell: createServiceClient(SHELL_SERVICE, transport),
   }

@@ -19,7 +19,7 @@ describe('connectWorkbench', () => {
     const connection = connectWorkbench({ workbench: bridge, location: page('?token=x') })
     expect(connection.mode).toBe('electron')
     if (connection.mode === 'unavailable') return
-    expect(Object.keys(connection.client).sort()).toEqual(['analysis', 'project', 'run', 'shell', 'workspace'])
+    expect(Object.keys(connection.client).sort()).toEqual(['analysis', 'project', 'run', 'shell', 'sweep', 'workspace'])
     expect(await connection.client.workspace.info()).toEqual({ mode: 'electron' })
     expect(calls).toEqual([['workspace', 'info', undefined]])
   })

@@ -2,16 +2,19 @@
  * The shell's commands (UI.md, Keyboard): New, Open, Save, Save As, Close tab, Run and Cancel,
  * from the toolbar, the keyboard, or the Electron menus (SHELL_SERVICE 'command' events). In
  * Electron a shortcut may arrive both as a key press and as a menu command; the second of the
- * pair within DUPLICATE_WINDOW_MS is dropped.
+ * pair within DUPLICATE_WINDOW_MS is dropped. On a sweep tab, Run saves and starts (or resumes)
+ * the sweep and Cancel cancels it.
  */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { RunSummary, ShellCommand } from '../../../shared/api/workbenchApi'
 import { useDialogStore } from './dialogStore'
 import { useProjectStore } from './projectStore'
-import { isActive, useRunsStore } from './runsStore'
+import { isActive, LONG_RUN_SECONDS, useRunsStore } from './runsStore'
+import { defaultSweepWorkers, useSweepStore } from './sweepStore'
 import { useTabsStore } from './tabsStore'
 import { useToastStore } from './toastStore'
+import { useWorkspaceStore } from './workspaceStore'
 
 export type CommandSource = 'keyboard' | 'menu' | 'button'
 
@@ -49,6 +52,8 @@ export const useCommandsStore = defineStore('commands', () => {
   const tabs = useTabsStore()
   const dialogs = useDialogStore()
   const toasts = useToastStore()
+  const sweeps = useSweepStore()
+  const workspace = useWorkspaceStore()
 
   /** a command is being carried out (Run saving and starting, ...) */
   const pending = ref<ShellCommand | null>(null)
@@ -77,6 +82,8 @@ export const useCommandsStore = defineStore('commands', () => {
 
   /** Ctrl+Enter: saves if needed (runs read project.json), starts, and opens the run's tab. */
   async function runCurrent(): Promise<string | null> {
+    const tab = tabs.active
+    if (tab?.kind === 'sweep') return (await runSweep(tab.sweepKey)) ? tab.sweepKey : null
     if (!project.project) {
       toasts.show('info', 'Open a project (Ctrl+O) or create one (Ctrl+N) first.')
       return null
@@ -108,8 +115,61 @@ export const useCommandsStore = defineStore('commands', () => {
     return started.runId
   }
 
+  /** The parallel runs a sweep starts with: the user's choice, else one per core but one (one on a GPU). */
+  function sweepWorkers(sweepId: string, baseId: unknown): number {
+    return sweeps.workerChoice[sweepId] ?? defaultWorkersFor(baseId)
+  }
+
+  /** The default parallel runs of a sweep of base experiment `baseId` on this machine. */
+  function defaultWorkersFor(baseId: unknown): number {
+    const base = project.experiments.find((experiment) => experiment.id === baseId)
+    const backend = base?.training?.backend
+    return defaultSweepWorkers(workspace.info?.cores ?? 2, backend === undefined || backend === 'auto' ? workspace.autoBackend ?? undefined : backend)
+  }
+
+  /**
+   * Run on a sweep tab: refuses a sweep with problems (they are marked in its form), saves the
+   * project when needed (the sweep service reads the saved project.json), then starts or resumes
+   * the sweep. Resolves true when it runs; a refusal is shown in the sweep's run panel.
+   */
+  async function runSweep(sweepKey: string): Promise<boolean> {
+    const sweep = project.sweepOf(sweepKey)
+    if (!sweep) return false
+    const problems = project.sweepCheckOf(sweepKey)?.problems ?? []
+    if (problems.length > 0) {
+      toasts.show('error', `The sweep "${String(sweep.id)}" has ${problems.length} problem${problems.length === 1 ? '' : 's'}: fix the fields marked in red, then run.`)
+      return false
+    }
+    if (project.dirty || !project.dir) {
+      if (!(await project.save())) return false
+    }
+    if (sweeps.projectDir !== project.dir) await sweeps.setProject(project.dir)
+    return sweeps.start(sweep.id, sweepWorkers(sweep.id, sweep.base))
+  }
+
+  /** Esc on a sweep tab: cancels the sweep (its finished points are kept), asking first after a while. */
+  async function cancelSweep(sweepKey: string): Promise<boolean> {
+    const sweepId = project.sweepOf(sweepKey)?.id
+    if (!sweepId || !sweeps.isActive(sweepId)) return false
+    const progress = sweeps.progressOf(sweepId)
+    if ((progress?.elapsedSeconds ?? 0) >= LONG_RUN_SECONDS) {
+      const ok = await dialogs.confirm({
+        title: 'Cancel the sweep?',
+        message: `The sweep "${sweepId}" has finished ${progress?.finished ?? 0} of ${progress?.total ?? 0} points. Cancel it? Finished points are kept; the running ones stop and run again on Resume. (Pause instead lets them finish.)`,
+        confirmLabel: 'Cancel sweep',
+        cancelLabel: 'Keep running',
+        danger: true,
+      })
+      if (!ok) return false
+    }
+    await sweeps.cancel(sweepId)
+    return true
+  }
+
   /** Esc: cancels the current run, asking first when it has run for a while. */
   async function cancelCurrent(): Promise<boolean> {
+    const tab = tabs.active
+    if (tab?.kind === 'sweep') return cancelSweep(tab.sweepKey)
     const run = cancelTarget()
     if (!run) return false
     return cancelRun(run.runId)
@@ -157,5 +217,5 @@ export const useCommandsStore = defineStore('commands', () => {
     }
   }
 
-  return { pending, currentExperimentKey, cancelTarget, runCurrent, cancelCurrent, cancelRun, execute }
+  return { pending, currentExperimentKey, cancelTarget, runCurrent, runSweep, cancelSweep, sweepWorkers, defaultWorkersFor, cancelCurrent, cancelRun, execute }
 })

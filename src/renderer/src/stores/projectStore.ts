@@ -15,10 +15,12 @@ import {
   INVALID_PROJECT_ERROR, type InvalidProjectDetails, type OpenedProject, type ProjectProblem, type RecoveryDraft,
 } from '../../../shared/api/workbenchApi'
 import type { Experiment, Project } from '../../../shared/project/experimentTypes'
+import type { SweepDefinition } from '../../../shared/sweep/sweepTypes'
 import { defaultExperiment, EXPERIMENT_ID_PATTERN, parseProject, validateExperiment } from '../../../shared/project/projectSchema'
 import { useConnectionStore } from './connectionStore'
 import { useDialogStore } from './dialogStore'
 import { relativeField, setAt, type FieldProblem } from './fieldPaths'
+import { checkSweeps, type SweepCheck } from './sweepCheck'
 import { useRunsStore } from './runsStore'
 import { useTabsStore } from './tabsStore'
 import { useToastStore } from './toastStore'
@@ -52,6 +54,8 @@ export const useProjectStore = defineStore('project', () => {
   const project = ref<Project | null>(null)
   /** a stable key per experiment, parallel to project.experiments (tabs refer to these) */
   const experimentKeys = ref<string[]>([])
+  /** a stable key per sweep, parallel to project.sweeps (sweep tabs refer to these) */
+  const sweepKeys = ref<string[]>([])
   /** JSON text of the project as last opened or saved ('' = never saved) */
   const savedJson = ref('')
   /** accepted-but-worth-knowing notes from opening (migrations, unknown fields kept) */
@@ -62,6 +66,7 @@ export const useProjectStore = defineStore('project', () => {
   const startupError = ref('')
 
   let nextKey = 1
+  let nextSweepKey = 1
   let recoveryTimer: ReturnType<typeof setTimeout> | undefined
   let recoveryWritten = false
 
@@ -94,6 +99,14 @@ export const useProjectStore = defineStore('project', () => {
 
   const problemCount = computed(() => checks.value.reduce((sum, check) => sum + check.problems.length, 0))
 
+  /** the sweeps of the edited project (issue 4), [] when it has none */
+  const sweeps = computed<SweepDefinition[]>(() => project.value?.sweeps ?? [])
+  /** Validation of every sweep against the edited experiments, recomputed as the user types. */
+  const sweepChecks = computed<SweepCheck[]>(() => {
+    const ids = experiments.value.map((experiment) => experiment.id).filter((id): id is string => typeof id === 'string')
+    return checkSweeps(sweeps.value, sweepKeys.value, ids)
+  })
+
   function indexOfKey(key: string): number {
     return experimentKeys.value.indexOf(key)
   }
@@ -119,12 +132,17 @@ export const useProjectStore = defineStore('project', () => {
     return Array.from({ length: count }, () => `experiment-${nextKey++}`)
   }
 
+  function newSweepKeys(count: number): string[] {
+    return Array.from({ length: count }, () => `sweep-${nextSweepKey++}`)
+  }
+
   /** Makes `opened` the project shown, clean, with its first experiment's tab open. */
   async function adopt(opened: OpenedProject): Promise<void> {
     cancelRecoveryTimer()
     dir.value = opened.dir
     project.value = plainCopy(opened.project)
     experimentKeys.value = newKeys(opened.project.experiments.length)
+    sweepKeys.value = newSweepKeys(opened.project.sweeps?.length ?? 0)
     savedJson.value = json.value
     openWarnings.value = opened.warnings
     startupError.value = ''
@@ -217,6 +235,7 @@ export const useProjectStore = defineStore('project', () => {
     }
     project.value = plainCopy(draft.project)
     experimentKeys.value = newKeys(draft.project.experiments.length)
+    sweepKeys.value = newSweepKeys(draft.project.sweeps?.length ?? 0)
     tabs.reset()
     if (experimentKeys.value.length > 0) tabs.openExperiment(experimentKeys.value[0])
     recoveryWritten = true
@@ -280,6 +299,7 @@ export const useProjectStore = defineStore('project', () => {
     dir.value = null
     savedJson.value = ''
     experimentKeys.value = []
+    sweepKeys.value = []
     openWarnings.value = []
     tabs.reset()
     await runs.setProject(null)
@@ -436,6 +456,85 @@ export const useProjectStore = defineStore('project', () => {
     setAt(experiment as Record<string, unknown>, path, value)
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Sweeps (issue 4): edited here like experiments, saved with the project; the sweep service
+  // reads them from the saved project.json.
+
+  function indexOfSweepKey(key: string): number {
+    return sweepKeys.value.indexOf(key)
+  }
+
+  function sweepOf(key: string): SweepDefinition | undefined {
+    const index = indexOfSweepKey(key)
+    return index < 0 ? undefined : sweeps.value[index]
+  }
+
+  function sweepCheckOf(key: string): SweepCheck | undefined {
+    return sweepChecks.value[indexOfSweepKey(key)]
+  }
+
+  function keyOfSweepId(id: string): string | undefined {
+    const index = sweeps.value.findIndex((sweep) => sweep.id === id)
+    return index < 0 ? undefined : sweepKeys.value[index]
+  }
+
+  function uniqueSweepId(base: string): string {
+    const taken = new Set(sweeps.value.map((sweep) => sweep.id))
+    const stem = base.replace(/-\d+$/, '')
+    if (!taken.has(base)) return base
+    for (let n = 2; ; n++) {
+      const candidate = `${stem}-${n}`
+      if (!taken.has(candidate)) return candidate
+    }
+  }
+
+  /**
+   * Adds a small grid sweep over the network seed of `baseId` (default: the first experiment)
+   * and opens its tab; returns its key.
+   */
+  function addSweep(baseId?: string): string | null {
+    if (!project.value) return null
+    const base = baseId ?? (typeof experiments.value[0]?.id === 'string' ? experiments.value[0].id : '')
+    const sweep: SweepDefinition = { id: uniqueSweepId('sweep-1'), base, mode: 'grid', axes: [{ path: 'network.seed', values: { from: 0, to: 1 } }] }
+    project.value.sweeps = [...(project.value.sweeps ?? []), sweep]
+    const [key] = newSweepKeys(1)
+    sweepKeys.value = [...sweepKeys.value, key]
+    tabs.openSweep(key)
+    return key
+  }
+
+  /** Deletes a sweep from the project after a confirmation (its runs and state stay on disk). */
+  async function deleteSweep(key: string, ask = true): Promise<boolean> {
+    const index = indexOfSweepKey(key)
+    if (!project.value?.sweeps || index < 0) return false
+    if (ask) {
+      const ok = await dialogs.confirm({
+        title: 'Delete sweep?',
+        message: `Delete the sweep "${String(project.value.sweeps[index].id)}" from the project? Its runs stay in the project folder; Save makes the deletion permanent.`,
+        confirmLabel: 'Delete',
+        danger: true,
+      })
+      if (!ok) return false
+    }
+    project.value.sweeps.splice(index, 1)
+    if (project.value.sweeps.length === 0 && !savedHasSweeps()) delete project.value.sweeps
+    sweepKeys.value = sweepKeys.value.filter((entry) => entry !== key)
+    tabs.closeWhere((tab) => tab.kind === 'sweep' && tab.sweepKey === key)
+    return true
+  }
+
+  /** Whether the saved file has a "sweeps" list (so an emptied list is written back as []). */
+  function savedHasSweeps(): boolean {
+    return savedJson.value !== '' && Array.isArray((JSON.parse(savedJson.value) as { sweeps?: unknown }).sweeps)
+  }
+
+  /** Sets one field of a sweep by its path ("axes[1].values"); undefined removes it. */
+  function setSweepField(key: string, path: string, value: unknown): void {
+    const sweep = sweepOf(key)
+    if (!sweep) return
+    setAt(sweep as Record<string, unknown>, path, value)
+  }
+
   function setProjectName(value: string): void {
     if (project.value) project.value.name = value
   }
@@ -486,6 +585,7 @@ export const useProjectStore = defineStore('project', () => {
     dir, project, experimentKeys, savedJson, openWarnings, busy, startupError,
     json, dirty, name, experiments, checks, problemCount,
     indexOfKey, experimentOf, checkOf, keyOfExperimentId,
+    sweepKeys, sweeps, sweepChecks, indexOfSweepKey, sweepOf, sweepCheckOf, keyOfSweepId, addSweep, deleteSweep, setSweepField,
     startup, restoreDraft, open, create, close, save, saveAs, confirmDiscard, saveProblems,
     addExperiment, duplicateExperiment, deleteExperiment, setField, setProjectName, discardRecovery,
   }

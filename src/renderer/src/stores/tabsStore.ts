@@ -2,7 +2,8 @@
  * The centre's tabs (UI.md, Main window): an experiment tab (form and live previews), a run tab
  * (the dashboard) and a compare tab (two runs side by side). Experiment tabs refer to an
  * experiment by its stable key (useProjectStore().experimentKeys), so renaming the experiment's id
- * in the form keeps its tab.
+ * in the form keeps its tab. A sweep tab (its definition, run controls, results table and summary
+ * charts) refers to its sweep the same way (useProjectStore().sweepKeys).
  */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
@@ -11,6 +12,7 @@ export type Tab =
   | { id: string; kind: 'experiment'; experimentKey: string }
   | { id: string; kind: 'run'; runId: string; runDir: string; experimentId: string }
   | { id: string; kind: 'compare'; runIds: [string, string]; runDirs: [string, string] }
+  | { id: string; kind: 'sweep'; sweepKey: string }
 
 export const useTabsStore = defineStore('tabs', () => {
   const tabs = ref<Tab[]>([])
@@ -39,6 +41,10 @@ export const useTabsStore = defineStore('tabs', () => {
 
   function openExperiment(experimentKey: string): void {
     openTab({ id: `experiment:${experimentKey}`, kind: 'experiment', experimentKey })
+  }
+
+  function openSweep(sweepKey: string): void {
+    openTab({ id: `sweep:${sweepKey}`, kind: 'sweep', sweepKey })
   }
 
   function openRun(run: { runId: string; runDir: string; experimentId: string }): void {
@@ -79,5 +85,5 @@ export const useTabsStore = defineStore('tabs', () => {
     history.value = []
   }
 
-  return { tabs, activeId, active, activate, openExperiment, openRun, openCompare, close, closeActive, closeWhere, reset }
+  return { tabs, activeId, active, activate, openExperiment, openSweep, openRun, openCompare, close, closeActive, closeWhere, reset }
 })
