@@ -70,9 +70,12 @@ export function decayQueryProblems(query: SweepDecayQuery): string[] {
   return problems
 }
 
-/** The view of a table of this sweep: the base's requested snapshot times and models, and the query. */
+/**
+ * The view of a table of this sweep: the base's requested snapshot times (but t = 0, where rel is
+ * zero up to rounding by construction) and models, and the query.
+ */
 export function sweepTableView(base: Experiment, query: SweepDecayQuery = defaultDecayQuery(base)): SweepTableView {
-  const snapshotTimes = [...new Set(base.training.snapshots)].sort((a, b) => a - b)
+  const snapshotTimes = [...new Set(base.training.snapshots)].filter((t) => t > 0).sort((a, b) => a - b)
   const models = base.network.activation === 'sin' ? [...base.analysis.models] : []
   return { snapshotTimes, models, decay: { frequencies: [...query.frequencies], threshold: query.threshold } }
 }

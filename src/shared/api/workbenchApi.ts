@@ -334,7 +334,7 @@ export interface SweepTableRow {
 export interface SweepTable {
   sweepId: string
   axes: { path: string; values: unknown[] }[]
-  /** model times of the base experiment's requested snapshots (training.snapshots) */
+  /** model times of the base experiment's requested snapshots (training.snapshots) after t = 0 */
   snapshotTimes: number[]
   models: SpectralModelName[]
   /** the query answered (the default: three frequencies across the base's band, threshold 0.01) */

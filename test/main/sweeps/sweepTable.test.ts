@@ -54,11 +54,11 @@ describe('buildSweepTable', () => {
     writeRun(dir, 'base__seed-2-20260101-000000-dddd', runJson('d', 'base__seed-2', 2, 'cancelled', 4))
     writeRun(dir, 'other-20260101-000000-eeee', { ...runJson('e', 'x', 0, 'done', 5), sweep: undefined })
     const table = await tableOf(dir, { frequencies: [0.45, 1.9], threshold: 0.1 })
-    expect(table.snapshotTimes).toEqual([0, 0.25, 0.5])
+    expect(table.snapshotTimes).toEqual([0.25, 0.5])
     expect(table.rows.map((r) => [r.status, r.runId])).toEqual([['done', 'base__seed-0-20260101-000001-bbbb'], ['running', 'base__seed-1-20260101-000000-cccc'], ['pending', undefined], ['pending', undefined]])
     expect(table.rows[0]).toMatchObject({
       wallSeconds: 2, finalErrorNorm: 0.25, finalRel: { diffusion: 2.5, ntk: 1.5 },
-      rel: { diffusion: [2, 2.25, 2.5], ntk: [2, 1.75, 1.5] },
+      rel: { diffusion: [2.25, 2.5], ntk: [1.75, 1.5] },
       decayTimes: [2, null], // xi 0.45 -> 0.5 (time = mark 2), 1.9 -> 2 (never)
     })
     // state.json names the earlier run: it counts
@@ -74,7 +74,7 @@ describe('buildSweepTable', () => {
     writeRun(dir, 'base__seed-0-20260101-000000-aaaa', record)
     const table = await tableOf(dir)
     expect(table.decay).toEqual({ frequencies: [0.5, 1, 2], threshold: 0.01 }) // tiny base: band 2
-    expect(table.rows[0].rel).toEqual({ diffusion: [1, 1.25, Number.NaN], ntk: [1, 0.75, Number.NaN] })
+    expect(table.rows[0].rel).toEqual({ diffusion: [1.25, Number.NaN], ntk: [0.75, Number.NaN] })
     expect(table.rows[0].decayTimes).toEqual([Number.NaN, Number.NaN, Number.NaN])
     expect(defaultDecayQuery({ analysis: { band: 2.5 } } as Parameters<typeof defaultDecayQuery>[0]).frequencies).toEqual([0.625, 1.25, 2.5])
   })
