@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { EXPERIMENT_ID_PATTERN } from '../../shared/project/projectSchema'
+import { compactJson } from '../../shared/study/compactJson'
 import { writeFileAtomic } from './atomicWrite'
 import { writeNpy } from './npyFile'
 import type { NpyData } from './npyFile'
@@ -66,7 +67,8 @@ export async function createRunFolder(projectDir: string, experimentId: string, 
 
 /** Writes the run record (run.json) atomically as pretty JSON. */
 export async function writeRunRecord(runDir: string, record: object): Promise<void> {
-  await writeFileAtomic(join(runDir, RUN_RECORD_FILE_NAME), `${JSON.stringify(record, null, 2)}\n`)
+  // number arrays on one line: half the size, and tables of many runs read it faster
+  await writeFileAtomic(join(runDir, RUN_RECORD_FILE_NAME), `${compactJson(record)}\n`)
 }
 
 /** Writes one run array as <runDir>/<name>.npy (".npy" is added when missing); see writeNpy. */

@@ -67,7 +67,7 @@ export async function executeRun(request: ExecuteRunRequest, hooks: ExecuteRunHo
     const kernelModel = hasModel ? ntkOfSamples(setup, samples.points, samples.weights) : undefined
     const ntk: NtkPrediction | undefined = models.includes('ntk') ? kernelModel?.prediction : undefined
     const lambdaMax = kernelModel?.lambdaMax ?? Number.NaN
-    if (kernelModel?.note && models.includes('ntk')) record.message = kernelModel.note
+    if (kernelModel?.note && models.includes('ntk')) record.notes = [...(record.notes ?? []), kernelModel.note]
     const learningRate = resolveLearningRate(experiment, lambdaMax)
     record.learningRate = learningRate
     const eta = learningRate.value
@@ -93,7 +93,7 @@ export async function executeRun(request: ExecuteRunRequest, hooks: ExecuteRunHo
     const snapshotTimes = Float64Array.from(snapshotSteps, (n) => n * eta)
     hooks.onPrepared({
       xi, snapshotTimes, snapshotSteps, points: samples.points, target, band: experiment.analysis.band,
-      learningRate: eta, totalSteps, backend: engine.backend, coefficients, models: comparison.models,
+      learningRate: eta, totalSteps, backend: engine.backend, coefficients, models: comparison.models, notes: record.notes ?? [],
     })
     const prepared = performance.now()
 

@@ -136,6 +136,8 @@ export interface RunPrepared {
   backend: TrainingBackend
   coefficients?: { Rre: Float64Array; Rim: Float64Array; Dre: Float64Array; Dim: Float64Array }
   models: Partial<Record<SpectralModelName, SpectraArrays>>
+  /** worth knowing, in words (run.json notes), e.g. why a model is missing */
+  notes: string[]
 }
 
 /** One snapshot of training as it happens: the error spectra, the output and the metrics. */

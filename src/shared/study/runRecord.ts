@@ -25,6 +25,8 @@ export interface RunRecord {
   experimentId: string
   status: RunStatus
   message?: string
+  /** worth knowing about the run, in words (e.g. a model skipped and why); kept whatever its status */
+  notes?: string[]
   createdAt: string
   startedAt?: string
   finishedAt?: string

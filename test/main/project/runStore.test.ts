@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { compactJson } from '../../../src/shared/study/compactJson'
 import { readNpy } from '../../../src/main/project/npyFile'
 import { createRunFolder, listRuns, newRunId, readRunRecord, writeRunArray, writeRunRecord } from '../../../src/main/project/runStore'
 import type { UnreadableRun } from '../../../src/main/project/runStore'
@@ -43,7 +44,9 @@ describe('run folders', () => {
     const record = { status: 'finished', backend: 'js-f64', seed: 0, metrics: { rel: [0.01, 0.02] }, config: { id: 'scales-1248' } }
     await writeRunRecord(runDir, record)
     expect(await readRunRecord(runDir)).toEqual(record)
-    expect(await readFile(join(runDir, 'run.json'), 'utf8')).toBe(`${JSON.stringify(record, null, 2)}\n`)
+    const text = await readFile(join(runDir, 'run.json'), 'utf8')
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(record)))
+    expect(text).toBe(`${compactJson(record)}\n`)
     const path = await writeRunArray(runDir, 'spectrum', Float64Array.from([1, 2, 3, 4, 5, 6]), [2, 3])
     expect(path).toBe(join(runDir, 'spectrum.npy'))
     const array = await readNpy(path)

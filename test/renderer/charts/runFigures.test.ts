@@ -16,6 +16,7 @@ function liveRun(withP: boolean) {
       diffusion: { P: new Float64Array(2 * F).fill(withP ? 0.1 : 0), Q: new Float64Array(2 * F).fill(1e-2) },
       ntk: { P: new Float64Array(2 * F), Q: new Float64Array(2 * F).fill(1e-2) },
     },
+    notes: [],
   }
   return chartDataFromPrepared(event)
 }

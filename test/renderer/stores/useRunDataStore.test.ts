@@ -17,6 +17,7 @@ function prepared(): RunPrepared {
     runId: 'r1', experimentId: 'e', xi: Float64Array.from([0, 1, 2]), snapshotTimes: Float64Array.from([0, 1]), snapshotSteps: [0, 10],
     points: Float64Array.from([-1, 1]), target: Float64Array.from([0.5, -0.5]), band: 1.5, learningRate: 0.1, totalSteps: 10, backend: 'js-f64',
     models: { diffusion: { P: new Float64Array(S * F), Q: Float64Array.from([1, 0.5, 0.1, 0.9, 0.4, 0.05]) } },
+    notes: [],
   }
 }
 

@@ -34,6 +34,8 @@ export interface RunChartData {
   source: 'live' | 'stored'
   status: RunStatus
   message?: string
+  /** run.json notes: worth knowing, e.g. why a model is missing */
+  notes: string[]
   /** cycles per unit length, F values */
   xi: NumericArray
   /** model times of the snapshots, S values */
@@ -108,6 +110,7 @@ export function chartDataFromPrepared(event: RunPrepared, options: { hasP?: bool
     experimentId: event.experimentId,
     source: 'live',
     status: 'running',
+    notes: [...(event.notes ?? [])],
     xi: event.xi,
     times: event.snapshotTimes,
     snapshotSteps: [...event.snapshotSteps],
@@ -218,6 +221,7 @@ export function chartDataFromStored(run: RunData): RunChartData {
     source: 'stored',
     status: run.record.status,
     message: run.record.message,
+    notes: [...(run.record.notes ?? [])],
     xi,
     times,
     snapshotSteps: steps ? Array.from(steps) : [],
