@@ -128,7 +128,7 @@ vi.mock('electron', () => fake.electron)
 
 vi.mock('../../../src/main/services/createServices', async () => {
   const { createServiceEventEmitter } = await import('../../../src/shared/api/apiProxy')
-  const { RUN_SERVICE } = await import('../../../src/shared/api/workbenchApi')
+  const { RUN_SERVICE, SWEEP_SERVICE } = await import('../../../src/shared/api/workbenchApi')
   return {
     createServices: (options: Record<string, unknown>) => {
       fake.record.servicesOptions = options
@@ -146,6 +146,10 @@ vi.mock('../../../src/main/services/createServices', async () => {
           coefficients: async ({ xi }: { xi: number[] }) => ({ xi, Rre: xi, Rim: xi, Dre: xi, Dim: xi }),
           preview: async () => ({ notes: [] }),
         },
+        sweep: {
+          list: async () => [], start: async () => undefined, pause: async () => undefined, cancel: async () => undefined,
+          table: async () => ({ sweepId: 's', axes: [], snapshotTimes: [], models: [], decay: { frequencies: [], threshold: 0.01 }, rows: [] }),
+        },
         workspace: {
           info: async () => ({ mode: 'electron' }),
           startupProject: async () => opened('/example'),
@@ -160,6 +164,7 @@ vi.mock('../../../src/main/services/createServices', async () => {
           writeFile: async ({ path }: { path: string }) => ({ path }),
         },
         runEvents: createServiceEventEmitter(RUN_SERVICE),
+        sweepEvents: createServiceEventEmitter(SWEEP_SERVICE),
         dispose: async () => {
           fake.record.disposed += 1
         },
@@ -241,7 +246,7 @@ describe('IPC', () => {
 
   it('handles exactly the workbench channels', () => {
     expect([...record.handlers.keys()].sort()).toEqual(
-      ['analysis', 'project', 'run', 'shell', 'workspace'].map((channel) => `workbench-api:${channel}:request`),
+      ['analysis', 'project', 'run', 'shell', 'sweep', 'workspace'].map((channel) => `workbench-api:${channel}:request`),
     )
   })
 
