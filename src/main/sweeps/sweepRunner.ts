@@ -47,6 +47,8 @@ export interface SweepRunOptions {
   workers?: number
   /** overrides the experiments' backend */
   backend?: BackendChoice
+  /** js-f64 engine threads of each run; default sweepRunThreads(workers) */
+  threads?: number
   /** the run worker bundle, for RunService */
   workerScript?: string
   /** cancel: aborting stops the runs under way (their points stay pending) and starts no more */
@@ -87,7 +89,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepRunResult
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers: expected a positive integer (got ${workers})`)
   const releaseLock = await acquireSweepLock(projectDir, sweep.id)
   // Each run's js-f64 engine gets an equal share of the cores, so that the workers never oversubscribe them.
-  const threads = sweepRunThreads(workers)
+  const threads = options.threads ?? sweepRunThreads(workers)
   const service = new RunService({ concurrency: workers, threads, workerScript: options.workerScript, events: { progress: () => undefined, finished: () => undefined } })
   try {
     const previous = await readSweepState(projectDir, sweep.id).catch(() => undefined)
