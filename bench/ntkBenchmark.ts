@@ -133,6 +133,18 @@ export async function benchmarkNtkPrediction(sampleCounts: number[]): Promise<Re
   }
 }
 
+/** The figures as a readable table, one line per workload and N, the previous dense path last. */
+export function ntkFigureLines(figures: Record<string, unknown>): string[] {
+  const seconds = (value: unknown) => (typeof value === 'number' ? value.toFixed(3).padStart(9) : '        -')
+  const lines = ['  method     workload                              N   rank   kernel s   decomp s  100 snaps s   total s']
+  for (const [method, rows] of [['low-rank', figures.lowRank], ['dense', figures.dense]] as const) {
+    for (const row of (rows ?? []) as Record<string, unknown>[]) {
+      lines.push(`  ${method.padEnd(9)}  ${String(row.workload).padEnd(32)} ${String(row.N).padStart(6)} ${String(row.rank ?? '-').padStart(6)}  ${seconds(row.kernelSeconds)}  ${seconds(row.decompositionSeconds)}    ${seconds(row.snapshotSeconds)} ${seconds(row.totalSeconds)}`)
+    }
+  }
+  return lines
+}
+
 const invokedDirectly = /ntkBenchmark\.(ts|mjs|js)$|benchNtk\.mjs$/.test(process.argv[1] ?? '')
 if (invokedDirectly) {
   const json = process.argv.includes('--json')
@@ -142,11 +154,7 @@ if (invokedDirectly) {
   if (json) {
     console.log(JSON.stringify(figures))
   } else {
-    const format = (value: unknown) => (typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toPrecision(3)) : String(value))
-    for (const [title, rows] of [['low-rank (current)', figures.lowRank], ['dense (previous)', figures.dense]] as const) {
-      console.log(title)
-      for (const row of rows as Record<string, unknown>[]) console.log('  ' + Object.entries(row).map(([key, value]) => `${key}=${format(value)}`).join('  '))
-    }
+    for (const line of ntkFigureLines(figures)) console.log(line)
     console.log(`peak RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`)
   }
 }
