@@ -169,6 +169,12 @@ export function createSweepService(options: SweepServiceOptions): SweepServiceIm
             started()
             progressChanged(sweep)
           },
+          onPointProgress: ({ index, progress }) => {
+            if (progress.phase !== 'training') return
+            emitSafely(() => events.emit('pointProgress', {
+              projectDir, sweepId, index, step: progress.step, totalSteps: progress.totalSteps, etaSeconds: progress.etaSeconds,
+            }))
+          },
           onPointStart: (event) => {
             emitPoint(sweep, sweepTableRow({ index: event.index, id: event.pointId, params: event.params }, { runId: event.runId, runDir: event.runDir, status: 'running' }, 'running'))
           },

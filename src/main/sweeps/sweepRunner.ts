@@ -10,7 +10,7 @@ import { mkdir, open, readFile, unlink } from 'node:fs/promises'
 import { availableParallelism, hostname } from 'node:os'
 import { join } from 'node:path'
 import type { BackendChoice } from '../../shared/project/experimentTypes'
-import type { SweepPointStatus, SweepProgress } from '../../shared/api/workbenchApi'
+import type { RunProgress, SweepPointStatus, SweepProgress } from '../../shared/api/workbenchApi'
 import type { RunRecord } from '../../shared/study/runRecord'
 import type { SweepPoint } from '../../shared/sweep/sweepTypes'
 import { writeRunRecord } from '../project/runStore'
@@ -57,6 +57,8 @@ export interface SweepRunOptions {
   pauseSignal?: AbortSignal
   /** a point's run was started (its run folder exists) */
   onPointStart?(event: { index: number; pointId: string; params: Record<string, unknown>; runId: string; runDir: string; progress: SweepProgress }): void
+  /** a running point's training progress (the run's own progress events) */
+  onPointProgress?(event: { index: number; progress: RunProgress }): void
   /** a point finished or was cancelled, or (reused) was found finished at the start */
   onPoint?(event: SweepPointEvent): void
   onProgress?(progress: SweepProgress): void
@@ -90,7 +92,17 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepRunResult
   const releaseLock = await acquireSweepLock(projectDir, sweep.id)
   // Each run's js-f64 engine gets an equal share of the cores, so that the workers never oversubscribe them.
   const threads = options.threads ?? sweepRunThreads(workers)
-  const service = new RunService({ concurrency: workers, threads, workerScript: options.workerScript, events: { progress: () => undefined, finished: () => undefined } })
+  const pointOfRun = new Map<string, number>()
+  const service = new RunService({
+    concurrency: workers, threads, workerScript: options.workerScript,
+    events: {
+      progress: (progress) => {
+        const index = pointOfRun.get(progress.runId)
+        if (index !== undefined) options.onPointProgress?.({ index, progress })
+      },
+      finished: () => undefined,
+    },
+  })
   try {
     const previous = await readSweepState(projectDir, sweep.id).catch(() => undefined)
     const { state, unfinished } = reconcileSweepState(sweep.id, points, await listSweepRuns(projectDir, sweep.id), previous)
@@ -148,6 +160,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepRunResult
         return
       }
       active.add(runId)
+      pointOfRun.set(runId, point.index)
       const startedRun = service.waitFor(runId)
       Object.assign(entry, { status: 'running' satisfies SweepPointStatus, runId, runDir, message: undefined })
       if (signal?.aborted) void service.cancel({ runId }).catch(() => undefined)
@@ -156,6 +169,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepRunResult
       options.onProgress?.(progress())
       const record = await startedRun
       active.delete(runId)
+      pointOfRun.delete(runId)
       const described = describeRun({ runId, runDir, record })
       Object.assign(entry, { wallSeconds: undefined, finalErrorNorm: undefined }, described)
       const cancelled = record.status === 'cancelled'

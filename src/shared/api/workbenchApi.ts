@@ -385,12 +385,14 @@ export type SweepEvents = {
   progress: { projectDir: string; sweepId: string; activity: SweepActivity; progress: SweepProgress }
   /** a point started or finished: its row, with the decay query of the last table request for the sweep */
   point: { projectDir: string; sweepId: string; row: SweepTableRow }
+  /** a running point's training progress (as often as the run reports it, a few times a second) */
+  pointProgress: { projectDir: string; sweepId: string; index: number; step: number; totalSteps: number; etaSeconds: number }
 }
 
 export const SWEEP_SERVICE = defineServiceContract<SweepRequests, SweepEvents>({
   name: 'sweep',
   requests: { list: true, start: true, pause: true, cancel: true, table: true },
-  events: { progress: true, point: true },
+  events: { progress: true, point: true, pointProgress: true },
 })
 
 // ---------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ type Point = SweepEvents['point']
 function watch(sweepId: string) {
   const progress: Progress[] = []
   const points: Point[] = []
+  const pointProgress: SweepEvents['pointProgress'][] = []
   const waiters: ((p: Progress) => void)[] = []
   const offs = [
     sweeps.on('progress', (p) => {
@@ -37,9 +38,10 @@ function watch(sweepId: string) {
       if (p.activity === 'idle') waiters.splice(0).forEach((w) => w(p))
     }),
     sweeps.on('point', (p) => p.sweepId === sweepId && points.push(p)),
+    sweeps.on('pointProgress', (p) => p.sweepId === sweepId && pointProgress.push(p)),
   ]
   return {
-    progress, points,
+    progress, points, pointProgress,
     idle: () => new Promise<Progress>((resolve) => waiters.push(resolve)),
     /** resolves at the first point event that matches */
     point: (match: (p: Point) => boolean) => new Promise<Point>((resolve) => {
@@ -85,6 +87,13 @@ describe('sweep service', () => {
       expect(row.decayTimes).toHaveLength(2)
       expect(row.decayTimes, JSON.stringify(row.decayTimes)).toSatisfy((times: (number | null)[]) => times.every((t) => typeof t === 'number' && t > 0 && t <= 20))
       expect(row.params).toEqual({ 'network.seed': row.index })
+    }
+    // each point's training progress, ending at its last step (the training loop reports it on finishing)
+    for (const index of [0, 1, 2]) {
+      const steps = events.pointProgress.filter((p) => p.index === index)
+      expect(steps.length, `progress events of point ${index}`).toBeGreaterThan(0)
+      expect(steps.every((p) => p.totalSteps > 0 && p.step >= 0 && p.step <= p.totalSteps)).toBe(true)
+      expect(steps[steps.length - 1].step).toBe(steps[steps.length - 1].totalSteps)
     }
     // progress: counts never go back, the activity is only running then idle, and throttled (a few per second)
     const counts = events.progress.map((p) => p.progress.finished)

@@ -99,6 +99,22 @@ describe('useSweepStore', () => {
     expect(sweeps.tableOf('other')).toBeUndefined()
   })
 
+  it('keeps each running point\'s training progress until the point stops running', async () => {
+    const { sweep } = setUpSweepStores()
+    const sweeps = useSweepStore()
+    sweeps.listen()
+    await sweeps.setProject(DIR)
+    await sweeps.loadTable('s')
+    sweep.emit('point', { projectDir: DIR, sweepId: 's', row: row(1, { status: 'running', runId: 'r1', runDir: `${DIR}/runs/r1` }) })
+    sweep.emit('pointProgress', { projectDir: DIR, sweepId: 's', index: 1, step: 250, totalSteps: 1000, etaSeconds: 3 })
+    expect(sweeps.pointProgressOf('s', 1)).toBe(0.25)
+    sweep.emit('pointProgress', { projectDir: '/elsewhere', sweepId: 's', index: 1, step: 900, totalSteps: 1000, etaSeconds: 1 })
+    sweep.emit('pointProgress', { projectDir: DIR, sweepId: 's', index: 1, step: 5, totalSteps: 0, etaSeconds: 1 })
+    expect(sweeps.pointProgressOf('s', 1)).toBe(0.25)
+    sweep.emit('point', { projectDir: DIR, sweepId: 's', row: row(1, { status: 'done', runId: 'r1', runDir: `${DIR}/runs/r1` }) })
+    expect(sweeps.pointProgressOf('s', 1)).toBeUndefined()
+  })
+
   it('asks for the table with the chosen decay query and keeps asking with it', async () => {
     const { sweep } = setUpSweepStores()
     const sweeps = useSweepStore()

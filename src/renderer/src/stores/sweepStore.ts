@@ -81,6 +81,8 @@ export const useSweepStore = defineStore('sweeps', () => {
   const startErrors = ref<Record<string, SweepStartError>>({})
   /** sweepId -> the parallel runs the user chose (absent: defaultSweepWorkers) */
   const workerChoice = ref<Record<string, number>>({})
+  /** sweepId -> point index -> fraction of its training done (running points only) */
+  const pointProgress = shallowRef(new Map<string, Map<number, number>>())
   /** sweepId -> the request under way from this window */
   const pending = ref<Record<string, 'start' | 'pause' | 'cancel'>>({})
 
@@ -117,7 +119,7 @@ export const useSweepStore = defineStore('sweeps', () => {
   function listen(): void {
     if (unsubscribers.length > 0) return
     const client = connection.requireClient()
-    unsubscribers = [client.sweep.on('progress', onProgress), client.sweep.on('point', onPoint)]
+    unsubscribers = [client.sweep.on('progress', onProgress), client.sweep.on('point', onPoint), client.sweep.on('pointProgress', onPointProgress)]
   }
 
   function stopListening(): void {
@@ -267,8 +269,22 @@ export const useSweepStore = defineStore('sweeps', () => {
     }
   }
 
+  function onPointProgress(event: SweepEvents['pointProgress']): void {
+    if (event.projectDir !== projectDir.value || !(event.totalSteps > 0)) return
+    const points = pointProgress.value.get(event.sweepId) ?? new Map<number, number>()
+    points.set(event.index, Math.min(1, event.step / event.totalSteps))
+    pointProgress.value.set(event.sweepId, points)
+    triggerRef(pointProgress)
+  }
+
+  /** Fraction of a running point's training done; undefined when unknown or not running. */
+  function pointProgressOf(sweepId: string, index: number): number | undefined {
+    return pointProgress.value.get(sweepId)?.get(index)
+  }
+
   function onPoint(event: SweepEvents['point']): void {
     if (event.projectDir !== projectDir.value) return
+    if (event.row.status !== 'running' && pointProgress.value.get(event.sweepId)?.delete(event.row.index)) triggerRef(pointProgress)
     const table = tables.value.get(event.sweepId)
     if (!table) return
     const at = table.rows.findIndex((row) => row.index === event.row.index)
@@ -301,7 +317,7 @@ export const useSweepStore = defineStore('sweeps', () => {
 
   return {
     projectDir, summaries, listError, live, tables, tableErrors, tableLoading, decayQueries, startErrors, pending, workerChoice,
-    summaryOf, activityOf, isActive, progressOf, tableOf,
-    listen, stopListening, setProject, refresh, loadTable, start, pause, cancel, onProgress, onPoint,
+    pointProgress, summaryOf, activityOf, isActive, progressOf, tableOf, pointProgressOf,
+    listen, stopListening, setProject, refresh, loadTable, start, pause, cancel, onProgress, onPoint, onPointProgress,
   }
 })

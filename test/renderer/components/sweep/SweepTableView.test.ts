@@ -35,6 +35,20 @@ describe('SweepTableView', () => {
     expect(html).toMatch(/class="row failed[^"]*"[^>]*data-testid="sweep-row-0"[^>]*data-status="failed"/)
   })
 
+  it('shows how far a running point has trained', async () => {
+    const { sweep } = setUpSweepStores()
+    const { useSweepStore } = await import('../../../../src/renderer/src/stores/sweepStore')
+    const sweeps = useSweepStore()
+    sweeps.listen()
+    await sweeps.setProject(DIR)
+    sweep.emit('pointProgress', { projectDir: DIR, sweepId: 'big', index: 1, step: 250, totalSteps: 1000, etaSeconds: 3 })
+    const app = createSSRApp({ render: () => h(SweepTableView, { table: table('big', [row(0, { status: 'done' }), row(1, { status: 'running' })]), sweepId: 'big', projectDir: DIR }) })
+    app.use(getActivePinia()!)
+    const html = await renderToString(app)
+    expect(html).toMatch(/data-testid="sweep-point-progress-1"[^>]*>25%/)
+    expect(html).not.toContain('sweep-point-progress-0')
+  })
+
   it('renders every row of a small table', async () => {
     const html = await render([0, 1, 2, 3].map((index) => row(index, { status: 'done', runId: `r${index}`, runDir: `${DIR}/runs/r${index}` })))
     expect(renderedRowIndices(html)).toEqual([0, 1, 2, 3])
