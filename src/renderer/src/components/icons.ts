@@ -2,7 +2,7 @@
 export type IconName =
   | 'new' | 'open' | 'save' | 'save-as' | 'close' | 'run' | 'stop' | 'plus' | 'copy' | 'trash'
   | 'chevron-right' | 'chevron-down' | 'folder' | 'file' | 'project' | 'experiment' | 'run-tab'
-  | 'compare' | 'warning' | 'up' | 'clock' | 'chip' | 'x-small' | 'edit'
+  | 'compare' | 'warning' | 'up' | 'clock' | 'chip' | 'x-small' | 'edit' | 'sweep'
 
 export const ICON_PATHS: Record<IconName, string> = {
   new: 'M4 1.5h5l3 3v10H4z M9 1.5v3h3 M8 7.5v5 M5.5 10h5',
@@ -28,5 +28,7 @@ export const ICON_PATHS: Record<IconName, string> = {
   clock: 'M8 1.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13z M8 4.5V8l2.5 1.5',
   chip: 'M4.5 4.5h7v7h-7z M6.5 1.5v3 M9.5 1.5v3 M6.5 11.5v3 M9.5 11.5v3 M1.5 6.5h3 M1.5 9.5h3 M11.5 6.5h3 M11.5 9.5h3',
   'x-small': 'M5 5l6 6 M11 5l-6 6',
+  // a grid of points over two axes (each point a tiny stroked square: a dot)
+  sweep: 'M2 14.5V1.5 M2 14.5h12.5 M5.1 10.6h.8v.8h-.8z M8.6 10.6h.8v.8h-.8z M12.1 10.6h.8v.8h-.8z M5.1 7.1h.8v.8h-.8z M8.6 7.1h.8v.8h-.8z M12.1 7.1h.8v.8h-.8z M5.1 3.6h.8v.8h-.8z M8.6 3.6h.8v.8h-.8z M12.1 3.6h.8v.8h-.8z',
   edit: 'M10.5 2.5l3 3-8 8h-3v-3z M9 4l3 3',
 }
