@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { NetworkSpec } from '../../../shared/project/experimentTypes'
@@ -18,11 +17,6 @@ export interface ThreadedF64Options {
   workerScript?: string
   /** called when a worker thread has exited (tests check that dispose() ends them all) */
   onWorkerExit?: (code: number) => void
-}
-
-/** The default number of engine threads: one per core. */
-export function defaultEngineThreads(): number {
-  return availableParallelism()
 }
 
 /**
