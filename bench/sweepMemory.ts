@@ -5,13 +5,12 @@
 // the sweep table never reads them), then creates the services as browser mode does and calls
 // sweep.list and sweep.table. Run with `npm run bench:sweep` (or, after `node scripts/buildNode.mjs`,
 // `node --expose-gc out/node/benchSweepMemory.mjs`); --expose-gc makes the figures after GC.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServices } from '../src/main/services/createServices'
 import { loadSweep } from '../src/main/sweeps/sweepDefinition'
-import { runSweepPoint } from '../src/main/sweeps/sweepRunner'
-import type { RunRecord } from '../src/shared/study/runRecord'
+import { writeFinishedSweep } from '../test/helpers/finishedSweep'
 
 const SEEDS = 250
 const SCALES = [[1], [1, 2], [1, 2, 4], [1, 2, 4, 8]]
@@ -47,21 +46,8 @@ try {
   }, null, 2))
   const { points } = await loadSweep(dir, 'scales-seed')
   console.log(`Main-process memory with a finished ${points.length}-point sweep open, Node ${process.versions.node}${gc ? ', after GC' : ' (run with --expose-gc for figures after GC)'}`)
-  const started = performance.now()
-  const real = await runSweepPoint({ projectDir: dir, sweepId: 'scales-seed', index: 0 })
-  if (real.status !== 'done' || !real.runDir) throw new Error(`the real run ended ${real.status}: ${real.message}`)
-  const text = readFileSync(join(real.runDir, 'run.json'), 'utf8')
-  const template = JSON.parse(text) as RunRecord
-  console.log(`  1 real run (${((performance.now() - started) / 1000).toFixed(1)} s), run.json ${(text.length / 1024).toFixed(0)} KiB; ${points.length - 1} copies of its run.json with their own ids and parameters, no arrays (the table never reads them)`)
-  for (const point of points.slice(1)) {
-    const runId = `${point.id}-20260101-000000-${point.index.toString(16).padStart(4, '0')}`
-    const record: RunRecord = {
-      ...template, runId, experimentId: point.id, config: point.experiment,
-      sweep: { id: 'scales-seed', pointId: point.id, index: point.index, params: point.params },
-    }
-    mkdirSync(join(dir, 'runs', runId))
-    writeFileSync(join(dir, 'runs', runId, 'run.json'), `${JSON.stringify(record, null, 2)}\n`)
-  }
+  const finished = await writeFinishedSweep(dir, 'scales-seed')
+  console.log(`  1 real run (${finished.realRunSeconds.toFixed(1)} s), run.json ${(finished.runJsonBytes / 1024).toFixed(0)} KiB; ${points.length - 1} copies of its run.json with their own ids and parameters, no arrays (the table never reads them)`)
 
   const before = memory()
   show('before the services', before)
@@ -87,7 +73,7 @@ try {
   const after = memory()
   show('table released (what the process keeps)', after)
   console.log(`  ${rows} rows; the table as JSON (what goes to the renderer): ${(tableBytes / 1024).toFixed(0)} KiB`)
-  console.log(`  kept by the main process: RSS ${signedMib(after.rss - before.rss)}, heap used ${signedMib(after.heapUsed - before.heapUsed)} over the ${(text.length * points.length / 2 ** 20).toFixed(0)} MiB of run.json files`)
+  console.log(`  kept by the main process: RSS ${signedMib(after.rss - before.rss)}, heap used ${signedMib(after.heapUsed - before.heapUsed)} over the ${(finished.runJsonBytes * points.length / 2 ** 20).toFixed(0)} MiB of run.json files`)
   await services.dispose?.()
 } finally {
   rmSync(root, { recursive: true, force: true })
