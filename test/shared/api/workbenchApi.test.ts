@@ -96,7 +96,7 @@ describe('workbench contracts', () => {
   it('names each service once, with the requests and events of the API', () => {
     expect(WORKBENCH_CONTRACTS.map((contract) => contract.name)).toEqual(['project', 'run', 'analysis', 'sweep', 'workspace', 'shell'])
     expect(Object.keys(SWEEP_SERVICE.requests)).toEqual(['list', 'start', 'pause', 'cancel', 'table'])
-    expect(Object.keys(SWEEP_SERVICE.events)).toEqual(['progress', 'point'])
+    expect(Object.keys(SWEEP_SERVICE.events)).toEqual(['progress', 'point', 'pointProgress'])
     expect(Object.keys(PROJECT_SERVICE.requests)).toEqual(['open', 'validate', 'save', 'create', 'copyExample'])
     expect(Object.keys(RUN_SERVICE.requests)).toEqual(['start', 'cancel', 'list', 'load'])
     expect(Object.keys(RUN_SERVICE.events)).toEqual(['progress', 'prepared', 'snapshot', 'finished'])
