@@ -19,6 +19,8 @@ const MAX_REPEAT = 16
 /** Canvas rows per heatmap row (a copy above and below the row), and the most canvas rows. */
 const ROW_PIXELS = 3
 const MAX_CANVAS_HEIGHT = 16384
+/** Rows rasterised per putImageData while preparing (about 1 ms for 801 columns). */
+const PREPARE_ROWS = 16
 
 interface RasterEntry {
   F: number
@@ -82,6 +84,11 @@ export function rasterPainter(values: NumericArray, F: number, S: number, rows: 
   if (!entry) return none
   const available = Math.min(rows, S, Math.floor(values.length / F))
   return {
+    prepare(budgetMs: number): boolean {
+      const end = performance.now() + budgetMs
+      while (entry.drawn < available && performance.now() < end) drawRows(entry, values, Math.min(available, entry.drawn + PREPARE_ROWS))
+      return entry.drawn >= available
+    },
     rowImage(s: number): HeatmapRowSlice | undefined {
       if (s >= available) return undefined
       if (s >= entry.drawn) drawRows(entry, values, available)

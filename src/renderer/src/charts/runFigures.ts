@@ -15,7 +15,7 @@ import type { Figure } from './figureExport'
 import { rasterPainter } from './heatmapRaster'
 import { coefficientsOption, coefficientsTable } from './options/coefficientsOption'
 import { decayOption, decayTable, type DecayCurve, type DecayOptionInput } from './options/decayOption'
-import { heatmapCells, heatmapOption, heatmapTable, log10Range, type HeatmapCells, type HeatmapOptionInput } from './options/heatmapOption'
+import { heatmapCells, heatmapOption, heatmapTable, log10Range, type HeatmapCells, type HeatmapOptionInput, type HeatmapRowPainter } from './options/heatmapOption'
 import { columnOf, rowOf } from './options/chartCommon'
 import { lossOption, lossTable } from './options/lossOption'
 import { relOption, relTable } from './options/relOption'
@@ -108,11 +108,17 @@ export function heatmapRange(data: RunChartData, part: SpectrumPart): { min: num
 
 /** A figure whose option and table are built on first use (then kept). */
 export interface RunFigure extends Figure {
-  /** the option for the screen, built once (a heatmap paints its rows from cached images) */
-  screen: () => EChartsOption
+  /**
+   * the option for the screen, built once (a heatmap paints its rows from cached images); its
+   * `prepare`, when present, does the costly part in bounded slices first (EChart.vue)
+   */
+  screen: (() => EChartsOption) & { prepare?: () => boolean }
   /** the heatmap's cells (tests, tools), built on each call; undefined for other figures */
   cells?: () => HeatmapCells
 }
+
+/** Time per job for rasterising a heatmap's rows before its first draw (the scheduler's task budget is 8 ms). */
+const RASTER_SLICE_MS = 8
 
 /**
  * A figure built lazily: `option` (what export renders) and `table` are getters that build once;
@@ -120,18 +126,19 @@ export interface RunFigure extends Figure {
  */
 export function lazyFigure(
   name: string, buildOption: () => EChartsOption, buildTable: () => Figure['table'],
-  extra: { screen?: () => EChartsOption; cells?: () => HeatmapCells; height?: number; width?: number } = {},
+  extra: { screen?: () => EChartsOption; prepare?: () => boolean; cells?: () => HeatmapCells; height?: number; width?: number } = {},
 ): RunFigure {
   let option: EChartsOption | undefined
   let table: Figure['table'] | undefined
   let screen: EChartsOption | undefined
   const exported = () => (option ??= buildOption())
-  const { screen: buildScreen, ...rest } = extra
+  const { screen: buildScreen, prepare, ...rest } = extra
+  const screenOption = buildScreen ? () => (screen ??= buildScreen()) : exported
   return {
     name,
     get option() { return exported() },
     get table() { return (table ??= buildTable()) },
-    screen: buildScreen ? () => (screen ??= buildScreen()) : exported,
+    screen: prepare ? Object.assign(screenOption, { prepare }) : screenOption,
     ...rest,
   }
 }
@@ -162,11 +169,14 @@ export function heatmapFigure(
     }
     return input
   }
+  let painter: HeatmapRowPainter | undefined
+  const painterOf = (): HeatmapRowPainter => {
+    const i = get()
+    return (painter ??= rasterPainter(values, data.xi.length, data.times.length, rows ?? data.times.length, i.min, i.max))
+  }
   return lazyFigure(`heatmap-${source}${part === 'P' ? '-P' : ''}`, () => heatmapOption(get()), () => heatmapTable(get()), {
-    screen: () => {
-      const i = get()
-      return heatmapOption(i, rasterPainter(values, data.xi.length, data.times.length, rows ?? data.times.length, i.min, i.max))
-    },
+    screen: () => heatmapOption(get(), painterOf()),
+    prepare: () => painterOf().prepare?.(RASTER_SLICE_MS) ?? true,
     cells: () => heatmapCells(get()),
     height: 300,
   })

@@ -166,6 +166,12 @@ export interface HeatmapRowSlice {
 export interface HeatmapRowPainter {
   /** the pixels of row s, or undefined to fall back to its gradient */
   rowImage(s: number): HeatmapRowSlice | undefined
+  /**
+   * Prepares the row images for about budgetMs at most; true once every row is ready (then the
+   * chart's setOption only copies slices). Lets the first draw of a large heatmap be spread over
+   * several short tasks instead of one long one.
+   */
+  prepare?(budgetMs: number): boolean
 }
 
 /**
