@@ -15,6 +15,22 @@ import { compileTargetExpression } from '../target/targetExpression'
 import { PROJECT_FORMAT, PROJECT_VERSION, TRAINING_BACKENDS } from './experimentTypes'
 import type { Experiment, Project } from './experimentTypes'
 
+/** Expressions checked lately, by dimension and text: a sweep validates its base's target once per point. */
+const checkedExpressions = new Map<string, string | undefined>()
+const CHECKED_EXPRESSIONS_KEPT = 64
+
+/** Why target.expr does not compile in `dim` variables, or undefined when it does (memoised). */
+function targetExpressionProblem(expr: string, dim: 1 | 2): string | undefined {
+  const key = `${dim}:${expr}`
+  if (typeof expr === 'string' && checkedExpressions.has(key)) return checkedExpressions.get(key)
+  const compiled = compileTargetExpression(expr, dim)
+  if (typeof expr !== 'string') return compiled.ok ? undefined : compiled.message
+  const problem = compiled.ok ? undefined : compiled.message
+  if (checkedExpressions.size >= CHECKED_EXPRESSIONS_KEPT) checkedExpressions.delete(checkedExpressions.keys().next().value as string)
+  checkedExpressions.set(key, problem)
+  return problem
+}
+
 /** One problem (or warning) in a project file: where it is and what would be accepted. */
 export interface ProjectProblem {
   /** JSON path, e.g. "$.experiments[2].network.width" */
@@ -193,8 +209,7 @@ export const EXPERIMENT_RULES: readonly CrossFieldRule[] = [
       if (target.expr === undefined) return undefined
       // With an invalid dim, still check the syntax (allowing both variables).
       const dim = isValid('domain.dim') ? domain.dim : 2
-      const compiled = compileTargetExpression(target.expr, dim)
-      return compiled.ok ? undefined : compiled.message
+      return targetExpressionProblem(target.expr, dim)
     },
   },
   {

@@ -256,3 +256,16 @@ describe('describeField', () => {
     expect(formatProblem(problem)).toBe('$.x: m')
   })
 })
+
+describe('target expression checks (remembered per text and dimension)', () => {
+  const experiment = (expr: unknown, dim = 1) => ({ id: 'e', target: { expr }, domain: { dim, halfWidth: 1, samples: 11 }, training: { learningRate: 0.01, time: 1 } })
+  const exprProblems = (expr: unknown, dim = 1) => validateExperiment(experiment(expr, dim), '$').problems.filter((p) => p.path === '$.target.expr')
+
+  it('gives the same answer the second time, per dimension', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(exprProblems('sin(y)', 1)).toHaveLength(1)
+      expect(exprProblems('sin(y)', 2)).toEqual([])
+      expect(exprProblems('sin(x) +', 1)[0]?.message).toMatch(/./)
+    }
+  })
+})
