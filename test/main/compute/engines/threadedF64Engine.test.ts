@@ -106,7 +106,7 @@ describe('createThreadedF64Trainer (js-f64 on worker threads)', () => {
     }
   })
 
-  it('agrees with the tfjs engine (cpu backend, float32) over 300 steps to float32 accuracy', async () => {
+  it('agrees with the tfjs engine (cpu backend, float32) over 2000 steps to float32 accuracy', async () => {
     // Tolerance 1e-4 relative to max |f|, as in tfjsEngine.test.ts: float32 rounds every term and
     // sum to ~1e-7 relative and GD carries these along; a wrong gradient term gives O(1).
     const loaded = await loadTfjsBackend('cpu')
@@ -116,11 +116,14 @@ describe('createThreadedF64Trainer (js-f64 on worker threads)', () => {
       const threaded = await createThreadedF64Trainer(problem, network, params, { threads: 2, workerScript })
       const tfjs = await createTfjsTrainer(loaded.tf, loaded.backend, problem, network, params)
       const initialLoss = threaded.loss()
-      for (let chunk = 0; chunk < 3; chunk++) {
+      let worst = 0
+      for (let chunk = 0; chunk < 20; chunk++) {
         threaded.step(5e-3, 100)
         await tfjs.step(5e-3, 100)
-        expect(relativeMaxError(await tfjs.output(), threaded.output())).toBeLessThan(1e-4)
+        worst = Math.max(worst, relativeMaxError(await tfjs.output(), threaded.output()))
+        expect(worst, `after ${100 * (chunk + 1)} steps`).toBeLessThan(1e-4)
       }
+      console.log(`[js-f64 vs tfjs cpu] ${problem.uniformGrid ? 'grid' : 'random'}: worst relative difference over 2000 steps ${worst.toExponential(2)}`)
       expect(threaded.loss()).toBeLessThan(0.5 * initialLoss)
       threaded.dispose()
       tfjs.dispose()
