@@ -339,6 +339,24 @@ export async function waitForChart(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Waiting for elements, with messages that say what was awaited
+
+/** The first element of `locator` once visible; the error names `what`. */
+export async function visible(locator: Locator, what: string, timeoutMs = 20_000): Promise<Locator> {
+  await locator.first().waitFor({ state: 'visible', timeout: timeoutMs }).catch((error: Error) => {
+    throw new Error(`${what} did not appear within ${timeoutMs} ms (${error.message.split('\n')[0]})`)
+  })
+  return locator.first()
+}
+
+/** Resolves once the first element of `locator` is hidden or gone; the error names `what`. */
+export async function gone(locator: Locator, what: string, timeoutMs = 20_000): Promise<void> {
+  await locator.first().waitFor({ state: 'hidden', timeout: timeoutMs }).catch((error: Error) => {
+    throw new Error(`${what} was still shown after ${timeoutMs} ms (${error.message.split('\n')[0]})`)
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
 // Timing: long tasks and render measures
 // ---------------------------------------------------------------------------------------------
 

@@ -13,8 +13,8 @@ import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import {
-  browserSkipReason, longTasksSince, measures, pageNow, parseCsv, parseSvgInPage, pngSize, readChart, ROOT,
-  startBrowserHarness, waitForChart, type BrowserHarness, type ChartSummary,
+  browserSkipReason, gone, longTasksSince, measures, pageNow, parseCsv, parseSvgInPage, pngSize, readChart, ROOT,
+  startBrowserHarness, visible, waitForChart, type BrowserHarness, type ChartSummary,
 } from './browserHarness'
 
 const EXAMPLE_DIR = join(ROOT, 'resources/examples/spectral-bias.mscale')
@@ -64,19 +64,6 @@ function numberIn(text: string): number {
   const match = text.match(/[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?/i)
   if (!match) throw new Error(`no number in ${JSON.stringify(text)}`)
   return Number(match[0])
-}
-
-async function visible(locator: Locator, what: string, timeoutMs = 20_000): Promise<Locator> {
-  await locator.first().waitFor({ state: 'visible', timeout: timeoutMs }).catch((error: Error) => {
-    throw new Error(`${what} did not appear within ${timeoutMs} ms (${error.message.split('\n')[0]})`)
-  })
-  return locator.first()
-}
-
-async function gone(locator: Locator, what: string, timeoutMs = 20_000): Promise<void> {
-  await locator.first().waitFor({ state: 'hidden', timeout: timeoutMs }).catch((error: Error) => {
-    throw new Error(`${what} was still shown after ${timeoutMs} ms (${error.message.split('\n')[0]})`)
-  })
 }
 
 /** The status of a run in the explorer (its status dot's data-status). */

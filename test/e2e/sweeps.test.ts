@@ -12,26 +12,13 @@ import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tinyExperiment } from '../helpers/tinyProject'
-import { browserSkipReason, parseCsv, readChart, startBrowserHarness, waitForChart, type BrowserHarness } from './browserHarness'
+import { browserSkipReason, gone, parseCsv, readChart, startBrowserHarness, visible, waitForChart, type BrowserHarness } from './browserHarness'
 
 const skipReason = browserSkipReason()
 if (skipReason) console.warn(`[e2e/sweeps] SKIPPED: ${skipReason}`)
 
 const PROJECT_NAME = 'sweep-study.mscale'
 const BASE_ID = 'tiny'
-
-async function visible(locator: Locator, what: string, timeoutMs = 20_000): Promise<Locator> {
-  await locator.first().waitFor({ state: 'visible', timeout: timeoutMs }).catch((error: Error) => {
-    throw new Error(`${what} did not appear within ${timeoutMs} ms (${error.message.split('\n')[0]})`)
-  })
-  return locator.first()
-}
-
-async function gone(locator: Locator, what: string, timeoutMs = 20_000): Promise<void> {
-  await locator.first().waitFor({ state: 'hidden', timeout: timeoutMs }).catch((error: Error) => {
-    throw new Error(`${what} was still shown after ${timeoutMs} ms (${error.message.split('\n')[0]})`)
-  })
-}
 
 /** Waits until an attribute satisfies the condition; the error says what was awaited and seen. */
 async function waitForAttribute(locator: Locator, name: string, condition: (value: string | null) => boolean, what: string, timeoutMs = 30_000): Promise<string | null> {
