@@ -10,7 +10,7 @@ import { readSweepStatus, runSweep, runSweepPoint, type SweepPointEvent } from '
 import { countStatuses, isFinished, sweepDir, type SweepPointState } from '../sweeps/sweepState'
 import { sweepTableColumns, sweepTableCsv } from '../../shared/sweep/sweepTableColumns'
 import { findValidSweep, readSweepCatalog } from '../sweeps/sweepCatalog'
-import { buildSweepTable, countRows, decayQueryProblems, defaultDecayQuery } from '../sweeps/sweepTable'
+import { buildSweepTable, decayQueryProblems, defaultDecayQuery } from '../sweeps/sweepTable'
 import { parseCommandLine, parseNumber, parseNumberList, UsageError } from './commandLine'
 import type { CommandIo } from './runCommand'
 
@@ -100,7 +100,7 @@ async function sweepRun(projectDir: string, sweepId: string, values: { workers?:
       onProgress: (progress) => io.status(progressText(progress)),
     })
     io.status('')
-    const counts = countStatuses(state)
+    const counts = countStatuses(state.points)
     if (!values.json) {
       io.print(`sweep ${sweepId}: ${counts.done} done, ${counts.diverged} diverged, ${counts.failed} failed, ${counts.pending + counts.running} not finished, of ${state.points.length}${cancelled ? ' (paused: run again to resume)' : ''}`)
     }
@@ -139,7 +139,7 @@ async function sweepStatus(projectDir: string, sweepId: string, json: boolean, i
       const wall = p.wallSeconds !== undefined ? p.wallSeconds.toFixed(1) : '-'
       io.print(`${String(p.index).padStart(5)}  ${p.pointId.padEnd(width)}  ${p.status.padEnd(8)}  ${error.padStart(17)}  ${wall.padStart(8)}  ${p.runId ?? '-'}`)
     }
-    const counts = countStatuses(state)
+    const counts = countStatuses(state.points)
     io.print(`${counts.done} done, ${counts.diverged} diverged, ${counts.failed} failed, ${counts.running} running, ${counts.pending} pending, of ${state.points.length}`)
   }
   return state.points.every((p) => p.status === 'done') ? 0 : 1
@@ -168,7 +168,7 @@ async function sweepTable(projectDir: string, sweepId: string, values: { frequen
     const cells = [columns.map((c) => c.label), ...table.rows.map((row) => columns.map((c) => textCell(c.value(row))))]
     const widths = columns.map((_, k) => Math.max(...cells.map((line) => line[k].length)))
     for (const line of cells) io.print(line.map((cell, k) => (k <= 1 + table.axes.length ? cell.padEnd(widths[k]) : cell.padStart(widths[k]))).join('  ').trimEnd())
-    const counts = countRows(table.rows)
+    const counts = countStatuses(table.rows)
     io.print(`${counts.done} done, ${counts.diverged} diverged, ${counts.failed} failed, ${counts.running} running, ${counts.pending} pending, of ${table.rows.length}; decay: first t with |u^(xi,t)| <= ${table.decay.threshold} |u^(xi,0)| at the run's nearest xi ("never": not during the run)`)
   }
   return 0

@@ -17,9 +17,10 @@ import {
 import { createSweepCatalogReader, findValidSweep, SweepDefinitionError, type CatalogSweep } from '../sweeps/sweepCatalog'
 import { defaultSweepWorkers, runSweep, SweepLockedError } from '../sweeps/sweepRunner'
 import {
-  buildSweepTable, countRows, decayQueryProblems, defaultDecayQuery, pointStatusOf, readRunDigest, RunDigestCache,
+  buildSweepTable, decayQueryProblems, defaultDecayQuery, readRunDigest, RunDigestCache,
   sweepTableRow, sweepTableView,
 } from '../sweeps/sweepTable'
+import { countStatuses, pointStatusOf } from '../sweeps/sweepState'
 import type { PathPolicy } from './pathPolicy'
 
 export interface SweepServiceOptions {
@@ -132,7 +133,7 @@ export function createSweepService(options: SweepServiceOptions): SweepServiceIm
           const query = lastQuery.get(keyOf(projectDir, entry.id))
           const table = await buildSweepTable(projectDir, entry as Parameters<typeof buildSweepTable>[1], query, cache)
           summary.total = table.rows.length
-          summary.counts = countRows(table.rows)
+          summary.counts = countStatuses(table.rows)
         } else {
           summary.problems = entry.problems
         }

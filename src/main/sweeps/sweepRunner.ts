@@ -121,7 +121,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepRunResult
     const started = performance.now()
     let finishedThisSession = 0
     const progress = (): SweepProgress => {
-      const counts = countStatuses(state)
+      const counts = countStatuses(state.points)
       const finished = counts.done + counts.diverged + counts.failed
       const elapsedSeconds = (performance.now() - started) / 1000
       const remaining = state.points.length - finished

@@ -11,8 +11,9 @@
  */
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { RunStatus, SweepPointStatus } from '../../shared/api/workbenchApi'
+import type { RunStatus, SweepPointStatus, SweepTableRow } from '../../shared/api/workbenchApi'
 import type { RunRecord } from '../../shared/study/runRecord'
+import type { SnapshotMetrics } from '../../shared/study/spectralComparison'
 import type { SweepPoint } from '../../shared/sweep/sweepTypes'
 import { writeFileAtomic } from '../project/atomicWrite'
 import { listRuns } from '../project/runStore'
@@ -22,18 +23,8 @@ export const SWEEP_STATE_FILE_NAME = 'state.json'
 export const SWEEP_STATE_FORMAT = 'mscale-workbench/sweep-state'
 export const SWEEP_STATE_VERSION = 1
 
-export interface SweepPointState {
-  index: number
-  pointId: string
-  status: SweepPointStatus
-  runId?: string
-  runDir?: string
-  message?: string
-  /** run.json timings.totalSeconds of a finished point */
-  wallSeconds?: number
-  /** a finished point's ||u^(T)|| / ||u^(0)|| on the analysis band (both parts) from its run.json metrics */
-  finalErrorNorm?: number
-}
+/** A point in state.json: the identity, status and two metrics of its row of the results table. */
+export type SweepPointState = Pick<SweepTableRow, 'index' | 'pointId' | 'status' | 'runId' | 'runDir' | 'message' | 'wallSeconds' | 'finalErrorNorm'>
 
 export interface SweepState {
   format: typeof SWEEP_STATE_FORMAT
@@ -44,7 +35,8 @@ export interface SweepState {
 }
 
 /** Statuses of run.json that finish a point; a cancelled run (a paused sweep) is run again. */
-const FINISHED: ReadonlySet<RunStatus> = new Set<RunStatus>(['done', 'diverged', 'failed'])
+export const FINISHED_RUN_STATUSES: ReadonlySet<RunStatus> = new Set<RunStatus>(['done', 'diverged', 'failed'])
+const FINISHED = FINISHED_RUN_STATUSES
 
 export function isFinished(status: SweepPointStatus): boolean {
   return status === 'done' || status === 'diverged' || status === 'failed'
@@ -127,28 +119,39 @@ export function choosePointRun<T extends { runId: string }>(runs: readonly T[], 
   return { finished: finished.find((r) => r.runId === preferred) ?? finished[finished.length - 1], live }
 }
 
+/** The status of a point whose chosen run has this status (a cancelled run leaves it pending). */
+export function pointStatusOf(status: RunStatus): SweepPointStatus {
+  return FINISHED.has(status) ? (status as SweepPointStatus) : status === 'cancelled' ? 'pending' : 'running'
+}
+
+/**
+ * ||u^(T)|| / ||u^(0)|| on the analysis band from a run's snapshot metrics, both parts of the
+ * transform (P moves only with a bias); undefined without snapshots or a zero initial error.
+ */
+export function finalErrorNormOf(snapshots: readonly SnapshotMetrics[]): number | undefined {
+  const first = snapshots[0]
+  const last = snapshots[snapshots.length - 1]
+  const initial = first ? Math.hypot(first.errorNorm, first.errorNormP ?? 0) : 0
+  return last && initial > 0 ? Math.hypot(last.errorNorm, last.errorNormP ?? 0) / initial : undefined
+}
+
 /** A point's state from its finished run's record. */
 export function describeRun(run: SweepRunListing): Omit<SweepPointState, 'index' | 'pointId'> {
   const record = run.record
-  const snapshots = record.metrics?.snapshots ?? []
-  const first = snapshots[0]
-  const last = snapshots[snapshots.length - 1]
-  // both parts of the transform, as the sweep table's finalErrorNorm (P moves only with a bias)
-  const initialNorm = first ? Math.hypot(first.errorNorm, first.errorNormP ?? 0) : 0
-  const status: SweepPointStatus = FINISHED.has(record.status) ? (record.status as SweepPointStatus) : record.status === 'cancelled' ? 'pending' : 'running'
+  const finalErrorNorm = finalErrorNormOf(record.metrics?.snapshots ?? [])
   return {
-    status,
+    status: pointStatusOf(record.status),
     runId: run.runId,
     runDir: run.runDir,
     ...(record.message !== undefined ? { message: record.message } : {}),
     ...(record.timings ? { wallSeconds: record.timings.totalSeconds } : {}),
-    ...(first && last && initialNorm > 0 ? { finalErrorNorm: Math.hypot(last.errorNorm, last.errorNormP ?? 0) / initialNorm } : {}),
+    ...(finalErrorNorm !== undefined ? { finalErrorNorm } : {}),
   }
 }
 
-/** Counts of points per status. */
-export function countStatuses(state: SweepState): Record<SweepPointStatus, number> {
+/** Counts of points per status (of a state's points, or a table's rows). */
+export function countStatuses(points: readonly { status: SweepPointStatus }[]): Record<SweepPointStatus, number> {
   const counts: Record<SweepPointStatus, number> = { pending: 0, running: 0, done: 0, diverged: 0, failed: 0 }
-  for (const point of state.points) counts[point.status]++
+  for (const point of points) counts[point.status]++
   return counts
 }

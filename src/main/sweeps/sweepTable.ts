@@ -23,7 +23,7 @@ import type { RunStatus } from '../../shared/api/workbenchApi'
 import { RUNS_FOLDER_NAME } from '../project/projectStore'
 import { readRunRecord } from '../project/runStore'
 import type { CatalogSweep } from './sweepCatalog'
-import { choosePointRun, readSweepState } from './sweepState'
+import { choosePointRun, FINISHED_RUN_STATUSES, finalErrorNormOf, pointStatusOf, readSweepState } from './sweepState'
 
 /** What a table shows of each run besides its status: fixed by the base experiment and the query. */
 export interface SweepTableView {
@@ -50,8 +50,7 @@ export interface RunDigest {
 }
 
 /** Statuses after which a run.json never changes again. */
-const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set<RunStatus>(['done', 'diverged', 'failed', 'cancelled'])
-const FINISHED_STATUSES: ReadonlySet<RunStatus> = new Set<RunStatus>(['done', 'diverged', 'failed'])
+const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set<RunStatus>([...FINISHED_RUN_STATUSES, 'cancelled'])
 /** How many run.json files are read at once. */
 const READ_PARALLELISM = 16
 
@@ -93,14 +92,13 @@ export function digestRun(runId: string, runDir: string, record: RunRecord, view
   }
   if (!record.sweep) return digest
   if (record.message !== undefined) digest.message = record.message
-  if (!FINISHED_STATUSES.has(record.status)) return digest
+  if (!FINISHED_RUN_STATUSES.has(record.status)) return digest
   if (record.timings) digest.wallSeconds = record.timings.totalSeconds
   const snapshots = record.metrics?.snapshots ?? []
-  const first = snapshots[0]
   const last = snapshots[snapshots.length - 1]
-  if (first && last) {
-    const initial = Math.hypot(first.errorNorm, first.errorNormP ?? 0)
-    if (initial > 0) digest.finalErrorNorm = Math.hypot(last.errorNorm, last.errorNormP ?? 0) / initial
+  if (last) {
+    const finalErrorNorm = finalErrorNormOf(snapshots)
+    if (finalErrorNorm !== undefined) digest.finalErrorNorm = finalErrorNorm
     digest.finalRel = { ...last.rel }
   }
   digest.viewKey = key
@@ -145,7 +143,7 @@ export class RunDigestCache {
   lookup(runDir: string, sweepId: string, key: string): RunDigest | undefined {
     const digest = this.entries.get(runDir)
     if (!digest) return undefined
-    if (digest.sweepId === sweepId && FINISHED_STATUSES.has(digest.status) && digest.viewKey !== key) return undefined
+    if (digest.sweepId === sweepId && FINISHED_RUN_STATUSES.has(digest.status) && digest.viewKey !== key) return undefined
     return digest
   }
 
@@ -221,11 +219,6 @@ export function sweepTableRow(point: Pick<SweepPoint, 'index' | 'id' | 'params'>
   return row
 }
 
-/** The status of a point whose chosen run has this status. */
-export function pointStatusOf(status: RunStatus): SweepPointStatus {
-  return FINISHED_STATUSES.has(status) ? (status as SweepPointStatus) : status === 'cancelled' ? 'pending' : 'running'
-}
-
 /**
  * The table of a valid sweep of the catalog: the points in order, each with the run that counts
  * (the finished run state.json names, else the latest finished, else a run under way).
@@ -249,11 +242,4 @@ export async function buildSweepTable(projectDir: string, sweep: Required<Pick<C
     decay: view.decay,
     rows,
   }
-}
-
-/** Counts of points per status in a table's rows. */
-export function countRows(rows: readonly SweepTableRow[]): Record<SweepPointStatus, number> {
-  const counts: Record<SweepPointStatus, number> = { pending: 0, running: 0, done: 0, diverged: 0, failed: 0 }
-  for (const row of rows) counts[row.status]++
-  return counts
 }

@@ -28,7 +28,7 @@ describe('reconcileSweepState', () => {
     expect(state.points[0]).toMatchObject({ runId: 'a-1', wallSeconds: 2.5 })
     expect(state.points[2].message).toContain('not stable')
     expect(unfinished.map((r) => r.runId)).toEqual(['b-1'])
-    expect(countStatuses(state)).toEqual({ pending: 2, running: 1, done: 1, diverged: 0, failed: 1 })
+    expect(countStatuses(state.points)).toEqual({ pending: 2, running: 1, done: 1, diverged: 0, failed: 1 })
   })
 
   it('prefers the run the state names, else the latest finished one; a finished run wins over a stale one', () => {
