@@ -46,28 +46,38 @@ for (let j = 0; j < SIN_COS_TABLE_SIZE; j++) {
   COS_TABLE[j] = Math.cos(angle) - rest * Math.sin(angle)
 }
 
-/** sin z (see the file comment for the error bound). */
-export function fastSin(z: number): number {
-  if (!(Math.abs(z) <= FAST_SIN_COS_MAX_ARGUMENT)) return Math.sin(z)
+/** Where sinCosOf leaves its results (one object, so the engine's loops allocate nothing). */
+export const SIN_COS = { sin: 0, cos: 0 }
+
+/** sin z and cos z into SIN_COS, from one range reduction (see the file comment for the error bound). */
+export function sinCosOf(z: number): void {
+  if (!(Math.abs(z) <= FAST_SIN_COS_MAX_ARGUMENT)) {
+    SIN_COS.sin = Math.sin(z)
+    SIN_COS.cos = Math.cos(z)
+    return
+  }
   const q = z * SIN_COS_INVERSE_STEP + SIN_COS_ROUNDER - SIN_COS_ROUNDER
   const r = z - q * SIN_COS_P1 - q * SIN_COS_P2 - q * SIN_COS_P3
   const j = q & (SIN_COS_TABLE_SIZE - 1)
   const t = r * r
   const sr = r + r * t * (-1 / 6 + t * (1 / 120 + t * (-1 / 5040)))
   const cr = 1 + t * (-0.5 + t * (1 / 24 + t * (-1 / 720 + t * (1 / 40320))))
-  return SIN_TABLE[j] * cr + COS_TABLE[j] * sr
+  const S = SIN_TABLE[j]
+  const C = COS_TABLE[j]
+  SIN_COS.sin = S * cr + C * sr
+  SIN_COS.cos = C * cr - S * sr
+}
+
+/** sin z (see the file comment for the error bound). */
+export function fastSin(z: number): number {
+  sinCosOf(z)
+  return SIN_COS.sin
 }
 
 /** cos z (see the file comment for the error bound). */
 export function fastCos(z: number): number {
-  if (!(Math.abs(z) <= FAST_SIN_COS_MAX_ARGUMENT)) return Math.cos(z)
-  const q = z * SIN_COS_INVERSE_STEP + SIN_COS_ROUNDER - SIN_COS_ROUNDER
-  const r = z - q * SIN_COS_P1 - q * SIN_COS_P2 - q * SIN_COS_P3
-  const j = q & (SIN_COS_TABLE_SIZE - 1)
-  const t = r * r
-  const sr = r + r * t * (-1 / 6 + t * (1 / 120 + t * (-1 / 5040)))
-  const cr = 1 + t * (-0.5 + t * (1 / 24 + t * (-1 / 720 + t * (1 / 40320))))
-  return COS_TABLE[j] * cr - SIN_TABLE[j] * sr
+  sinCosOf(z)
+  return SIN_COS.cos
 }
 
 /**
@@ -76,21 +86,8 @@ export function fastCos(z: number): number {
  */
 export function fastSinCos(z: Float64Array, sinOut: Float64Array, cosOut: Float64Array, start: number, end: number): void {
   for (let i = start; i < end; i++) {
-    const x = z[i]
-    if (!(Math.abs(x) <= FAST_SIN_COS_MAX_ARGUMENT)) {
-      sinOut[i] = Math.sin(x)
-      cosOut[i] = Math.cos(x)
-      continue
-    }
-    const q = x * SIN_COS_INVERSE_STEP + SIN_COS_ROUNDER - SIN_COS_ROUNDER
-    const r = x - q * SIN_COS_P1 - q * SIN_COS_P2 - q * SIN_COS_P3
-    const j = q & (SIN_COS_TABLE_SIZE - 1)
-    const t = r * r
-    const sr = r + r * t * (-1 / 6 + t * (1 / 120 + t * (-1 / 5040)))
-    const cr = 1 + t * (-0.5 + t * (1 / 24 + t * (-1 / 720 + t * (1 / 40320))))
-    const S = SIN_TABLE[j]
-    const C = COS_TABLE[j]
-    sinOut[i] = S * cr + C * sr
-    cosOut[i] = C * cr - S * sr
+    sinCosOf(z[i])
+    sinOut[i] = SIN_COS.sin
+    cosOut[i] = SIN_COS.cos
   }
 }

@@ -227,25 +227,19 @@ export const useSweepStore = defineStore('sweeps', () => {
     return true
   }
 
-  async function pause(sweepId: string): Promise<void> {
+  /** Pause or cancel through the service; a refusal becomes a toast that says which. */
+  async function stop(sweepId: string, how: 'pause' | 'cancel'): Promise<void> {
     const dir = projectDir.value
     if (!dir) return
     try {
-      await act(sweepId, 'pause', () => connection.requireClient().sweep.pause({ projectDir: dir, sweepId }))
+      await act(sweepId, how, () => connection.requireClient().sweep[how]({ projectDir: dir, sweepId }))
     } catch (caught) {
-      toasts.show('error', `The sweep "${sweepId}" could not be paused: ${messageOf(caught)}`)
+      toasts.show('error', `The sweep "${sweepId}" could not be ${how === 'pause' ? 'paused' : 'cancelled'}: ${messageOf(caught)}`)
     }
   }
 
-  async function cancel(sweepId: string): Promise<void> {
-    const dir = projectDir.value
-    if (!dir) return
-    try {
-      await act(sweepId, 'cancel', () => connection.requireClient().sweep.cancel({ projectDir: dir, sweepId }))
-    } catch (caught) {
-      toasts.show('error', `The sweep "${sweepId}" could not be cancelled: ${messageOf(caught)}`)
-    }
-  }
+  const pause = (sweepId: string) => stop(sweepId, 'pause')
+  const cancel = (sweepId: string) => stop(sweepId, 'cancel')
 
   function setLive(sweepId: string, state: SweepLiveState): void {
     live.value.set(sweepId, state)
